@@ -1,0 +1,45 @@
+"""Exceptions raised for bad input; each message says where the problem is and how to fix it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .report import Problem
+
+
+class UsjstError(Exception):
+    """Base of every error this package raises on purpose."""
+
+
+class UnknownTableError(UsjstError, KeyError):
+    """A table name that is not part of the package."""
+
+    def __init__(self, name: str, valid: list[str]) -> None:
+        super().__init__(f"unknown table {name!r}; valid tables: {', '.join(valid)}")
+        self.name = name
+        self.valid = valid
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class UnknownRecordError(UsjstError, KeyError):
+    """A record id that is not in its table."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class SeedError(UsjstError):
+    """The seeds cannot be read or do not validate; ``problems`` lists every one."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        lines = [p.line() for p in problems[:20]]
+        more = len(problems) - len(lines)
+        super().__init__("\n".join(lines + ([f"... and {more} more"] if more > 0 else [])))
+
+
+class PackageError(UsjstError):
+    """A data package that cannot be opened at all (no descriptor, unreadable path)."""
