@@ -32,7 +32,8 @@ def test_validate_invalid_package_exits_1(built: Path) -> None:
     csv.write_bytes(csv.read_bytes().replace(b"Space", b"Spade"))
     result = runner.invoke(app, ["validate", str(built)])
     assert result.exit_code == 1
-    assert "[hash-mismatch]" in result.output and "invalid: 1 error\n" in result.output
+    assert "[hash-mismatch]" in result.output
+    assert "invalid: 1 error\n" in result.output
 
 
 def test_validate_caps_repetition(built: Path) -> None:
@@ -60,7 +61,8 @@ def test_build_check_and_seed_errors(repo: Path) -> None:
     assert runner.invoke(app, ["build", "--root", str(repo), "--check"]).exit_code == 1
     assert runner.invoke(app, ["build", "--root", str(repo)]).exit_code == 0
     result = runner.invoke(app, ["build", "--root", str(repo), "--check"])
-    assert result.exit_code == 0 and "up to date" in result.output
+    assert result.exit_code == 0
+    assert "up to date" in result.output
     (repo / "seeds" / "domains.yaml").write_text("- id: Bad Id\n  name: x\n  description: y\n")
     result = runner.invoke(app, ["build", "--root", str(repo)])
     assert result.exit_code == 1
@@ -72,10 +74,12 @@ def test_tables_show_stats_version() -> None:
     assert "agreements" in runner.invoke(app, ["tables"]).output
     first = usjst_data.records("agreements")[0]
     shown = runner.invoke(app, ["show", "agreements", first.id])  # type: ignore[attr-defined]
-    assert shown.exit_code == 0 and f"title: {first.title}" in shown.output  # type: ignore[attr-defined]
+    assert shown.exit_code == 0
+    assert f"title: {first.title}" in shown.output
     assert first.id in runner.invoke(app, ["show", "agreements"]).output  # type: ignore[attr-defined]
     stats = runner.invoke(app, ["stats"])
-    assert stats.exit_code == 0 and "records citing each source document" in stats.output
+    assert stats.exit_code == 0
+    assert "records citing each source document" in stats.output
     assert runner.invoke(app, ["--version"]).output.strip() == f"usjst-data {usjst_data.__version__}"
 
 
@@ -83,9 +87,8 @@ def test_tables_show_stats_version() -> None:
 def test_every_command_has_help(command: str) -> None:
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0
-    assert app.registered_commands and (
-        next(c for c in app.registered_commands if c.callback and c.callback.__name__ == command).callback.__doc__
-    )
+    assert app.registered_commands
+    assert next(c for c in app.registered_commands if c.callback and c.callback.__name__ == command).callback.__doc__
 
 
 def test_module_entry_point_without_traceback(tmp_path: Path) -> None:
@@ -94,4 +97,5 @@ def test_module_entry_point_without_traceback(tmp_path: Path) -> None:
         [sys.executable, "-m", "usjst_data", "validate", str(tmp_path)], capture_output=True, text=True
     )
     assert out.returncode == 1
-    assert "[json-error]" in out.stdout and "Traceback" not in out.stderr
+    assert "[json-error]" in out.stdout
+    assert "Traceback" not in out.stderr

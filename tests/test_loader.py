@@ -20,7 +20,8 @@ def test_every_table_loads_typed_with_rows(name: str) -> None:
     for column in columns(name):
         dtype = frame[column.name].dtype
         if column.enum:
-            assert isinstance(dtype, pd.CategoricalDtype) and list(dtype.categories) == list(column.enum)
+            assert isinstance(dtype, pd.CategoricalDtype)
+            assert list(dtype.categories) == list(column.enum)
         elif column.kind == "integer":
             assert dtype == pd.Int32Dtype()
         elif column.kind in ("decimal", "list"):

@@ -47,7 +47,8 @@ def test_yaml_python_tag_is_refused_not_executed(repo: Path) -> None:
     marker = repo / "executed"
     (repo / "seeds" / "domains.yaml").write_text(f"- !!python/object/apply:os.system ['touch {marker}']\n")
     lines = _problem_lines(repo / "seeds")
-    assert lines[0].startswith("seeds/domains.yaml: ") and lines[0].endswith("[yaml-error]")
+    assert lines[0].startswith("seeds/domains.yaml: ")
+    assert lines[0].endswith("[yaml-error]")
     assert not marker.exists()
 
 

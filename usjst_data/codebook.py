@@ -20,18 +20,21 @@ _TYPE_NAMES = {
 }
 
 
-def _type(column: Column) -> str:
+def type_name(column: Column) -> str:
+    """The codebook's name for a column's type, with the table it references."""
     name = _TYPE_NAMES.get(column.kind, column.kind)
     if column.ref:
         name += f" → {column.ref}"
     return name
 
 
-def _allowed(column: Column) -> str:
+def allowed_values(column: Column, code: bool = False) -> str:
+    """The values a column allows, or "" when its type alone limits it; ``code`` marks them up for Markdown."""
+    tick = "`" if code else ""
     if column.enum:
-        return ", ".join(f"`{v}`" for v in column.enum)
+        return ", ".join(f"{tick}{v}{tick}" for v in column.enum)
     if column.kind == "partial_date":
-        return "`YYYY`, `YYYY-MM` or `YYYY-MM-DD`"
+        return f"{tick}YYYY{tick}, {tick}YYYY-MM{tick} or {tick}YYYY-MM-DD{tick}"
     return ""
 
 
@@ -56,6 +59,6 @@ def render_codebook() -> str:
         for c in columns(table.name):
             mark = "\\*" if c.required else ""
             description = c.description.replace("|", "\\|")
-            lines.append(f"| `{c.name}`{mark} | {_type(c)} | {description} | {_allowed(c)} |")
+            lines.append(f"| `{c.name}`{mark} | {type_name(c)} | {description} | {allowed_values(c, code=True)} |")
         lines.append("")
     return "\n".join(lines)

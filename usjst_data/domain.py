@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -9,34 +10,43 @@ from pydantic import ValidationError
 
 from .models import TABLES, record_key
 from .report import Problem
-from .rules import check
+from .rules import PACKAGE_RULES, check
 from .schema import row_values
 from .seeds import Dataset, model_problems
 
 if TYPE_CHECKING:
-    from .validator import _Table
+    from .tablecheck import Table
 
 
-def domain_problems(tables: dict[str, _Table]) -> Iterable[Problem]:
+def domain_problems(tables: dict[str, Table], listed: set[str]) -> Iterable[Problem]:
     """Model checks on every row and the cross-table rules, located by file and row."""
     data = Dataset()
     problems: list[Problem] = []
     for table in TABLES:
         source = tables.get(table.name)
         if source is None:
-            problems.append(
-                Problem("missing-resource", f"the package has no {table.name} resource", resource=table.name)
-            )
+            data.unavailable.add(table.name)
+            if table.name not in listed:
+                message = f"the package has no {table.name} resource"
+                problems.append(Problem("missing-resource", message, resource=table.name))
             continue
-        for row, cells in source.rows:
+        names = list(source.columns)
+        for text in source.skipped:  # rows the parser rejected still own their keys
+            parsed: dict[str, str | None] = dict(zip(names, next(csv.reader([text]), []), strict=False))
+            data.unreadable[table.name].add("/".join(parsed.get(f) or "" for f in table.primary_key))
+        for row, cells, failed in source.rows():
+            key = "/".join(cells.get(f) or "" for f in table.primary_key)
+            if failed:  # the cell checks already reported this row
+                data.unreadable[table.name].add(key)
+                continue
             try:
                 record = table.model.model_validate(row_values(table.name, cells))
             except ValidationError as exc:
-                data.unreadable[table.name].add("/".join(cells.get(f, "") for f in table.primary_key))
+                data.unreadable[table.name].add(key)
                 problems.extend(
                     p.at(resource=table.name) for p in model_problems(exc, source.file, row, cells.get("id"))
                 )
                 continue
             data.tables[table.name].append(record)
             data.origins[(table.name, record_key(table, record))] = (source.file, row)
-    return problems + check(data)
+    return problems + check(data, PACKAGE_RULES)

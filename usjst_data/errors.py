@@ -43,3 +43,25 @@ class SeedError(UsjstError):
 
 class PackageError(UsjstError):
     """A data package that cannot be opened at all (no descriptor, unreadable path)."""
+
+
+class MissingExtraError(UsjstError):
+    """An optional dependency is not installed; the message names the extra that provides it."""
+
+    def __init__(self, package: str, extra: str) -> None:
+        super().__init__(f'{package} is not installed; install it with: pip install "usjst-data[{extra}]"')
+        self.package = package
+        self.extra = extra
+
+
+class AmbiguousRecordError(UsjstError):
+    """A record id found in more than one table; the message lists them."""
+
+    def __init__(self, key: str, tables: list[str]) -> None:
+        super().__init__(f"{key!r} is a record of several tables ({', '.join(tables)}); name the table")
+        self.key = key
+        self.tables = tables
+
+
+class QueryError(UsjstError):
+    """SQL that DuckDB could not run; the message is DuckDB's own."""

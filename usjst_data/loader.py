@@ -47,6 +47,8 @@ def load(name: str) -> pd.DataFrame:
     for column in columns(table.name):
         if column.kind == "partial_date":
             frame[column.name] = [_date_text(v) for v in arrow.column(column.name).to_pylist()]
+        elif column.enum:  # Parquet dictionaries hold only the values used; the dtype lists them all
+            frame[column.name] = frame[column.name].astype(object).astype(dtypes[column.name])
     typed: pd.DataFrame = frame.astype(dtypes)
     return typed
 

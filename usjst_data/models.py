@@ -109,7 +109,10 @@ class InstitutionBudget(Record):
 
     id: Slug = Field(description="Stable slug, e.g. `nsf-budget-2020`.")
     institution_id: InstitutionRef = Field(description="The institution whose budget it is.")
-    fiscal_year: PartialDate = Field(description="The (fiscal) year the budget is for.")
+    fiscal_year: PartialDate | None = Field(
+        None, description="The (fiscal) year the budget is for, where the source names it."
+    )
+    as_of: PartialDate | None = Field(None, description="When the source stated the figure (its publication date).")
     amount: Amount = Field(description="The amount, exact as the source gives it.")
     currency: CurrencyCode = Field(description="ISO 4217 currency of `amount`.")
     amount_qualifier: vocab.AmountQualifier = Field(description="How exact the source says the amount is.")

@@ -1,4 +1,8 @@
-"""Validation results: problems are data, collected in a report rather than raised."""
+"""Validation results: problems are data, collected in a report rather than raised.
+
+A report keeps at most ``max_per_kind`` problems of each kind (resource, code, field) and counts
+the rest, so a systematic error in a million rows costs a counter, not a million objects.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,13 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 MAX_VALUE_LENGTH = 80
+DEFAULT_PER_KIND = 100
 
 
 def shorten(value: object, limit: int = MAX_VALUE_LENGTH) -> str:
     """A printable, bounded rendering of an offending value."""
     text = value if isinstance(value, str) else repr(value)
+    text = text.replace("\x00", "\\x00")
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -40,14 +46,72 @@ class Problem:
         """The same problem with location details filled in."""
         return Problem(**{**asdict(self), **{k: v for k, v in where.items() if v is not None}})
 
+    @property
+    def kind(self) -> tuple[str, str, str]:
+        return (self.resource or "package", self.code, self.field or "")
+
 
 @dataclass
 class Report:
-    """The outcome of a validation: every problem found, and what was checked."""
+    """The outcome of a validation: the problems found (capped per kind), counts, what was checked."""
 
     target: str
+    max_per_kind: int | None = DEFAULT_PER_KIND
+    limit_errors: int | None = None
+    pick: frozenset[str] = frozenset()
+    skip: frozenset[str] = frozenset()
     problems: list[Problem] = field(default_factory=list)
     tables: dict[str, int] = field(default_factory=dict)  # resource name -> rows checked
+    totals: Counter[tuple[str, str, str]] = field(default_factory=Counter)  # kind -> problems found
+    severities: dict[str, str] = field(default_factory=dict)  # code -> severity
+    truncated: bool = False
+
+    def wants(self, code: str) -> bool:
+        """Whether problems with this code are reported at all (``--pick``/``--skip``)."""
+        return (not self.pick or code in self.pick) and code not in self.skip
+
+    def room(self, kind: tuple[str, str, str]) -> int:
+        """How many more problems of ``kind`` would be kept in full."""
+        if self.max_per_kind is None:
+            return 1 << 62
+        return max(0, self.max_per_kind - self.totals[kind])
+
+    @property
+    def full(self) -> bool:
+        """True once ``limit_errors`` errors were found: checks may stop early."""
+        return self.limit_errors is not None and self.error_count >= self.limit_errors
+
+    def add(self, problem: Problem) -> None:
+        """Record one problem (kept in full while its kind has room)."""
+        self.add_many(problem.kind, [problem], 1)
+
+    def add_many(self, kind: tuple[str, str, str], problems: list[Problem], total: int) -> None:
+        """Record ``total`` problems of one kind, of which ``problems`` are the first ones in full."""
+        code = kind[1]
+        if not self.wants(code) or total == 0:
+            return
+        severity = problems[0].severity if problems else "error"
+        self.severities[code] = severity
+        if severity == "error" and self.limit_errors is not None:
+            left = max(0, self.limit_errors - self.error_count)
+            if total > left:
+                self.truncated = True
+                total = left
+                problems = problems[:left]
+        keep = self.room(kind)
+        self.problems.extend(problems[:keep])
+        self.totals[kind] += total
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        for problem in problems:
+            self.add(problem)
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self.problems)
+
+    @property
+    def error_count(self) -> int:
+        return sum(n for kind, n in self.totals.items() if self.severities.get(kind[1], "error") == "error")
 
     @property
     def errors(self) -> list[Problem]:
@@ -55,25 +119,33 @@ class Report:
 
     @property
     def valid(self) -> bool:
-        return not self.errors
-
-    def extend(self, problems: Iterable[Problem]) -> None:
-        self.problems.extend(problems)
-
-    def __iter__(self) -> Iterator[Problem]:
-        return iter(self.problems)
+        return self.error_count == 0
 
     def counts(self) -> Counter[str]:
-        return Counter(p.code for p in self.problems)
+        """Problems found per code, including those not kept in full."""
+        counts: Counter[str] = Counter()
+        for (_, code, _), n in self.totals.items():
+            counts[code] += n
+        return counts
+
+    def omitted(self) -> list[tuple[tuple[str, str, str], int]]:
+        """Kinds with more problems than were kept, and how many were left out."""
+        kept = Counter(p.kind for p in self.problems)
+        return [(kind, n - kept[kind]) for kind, n in self.totals.items() if n > kept[kind]]
 
     def to_dict(self) -> dict[str, Any]:
         """The report as plain JSON-ready data; the CLI's ``--format json`` prints exactly this."""
         return {
             "target": self.target,
             "valid": self.valid,
-            "error_count": len(self.errors),
-            "warning_count": len(self.problems) - len(self.errors),
+            "error_count": self.error_count,
+            "warning_count": sum(self.totals.values()) - self.error_count,
+            "truncated": self.truncated,
             "tables": dict(self.tables),
             "counts": dict(sorted(self.counts().items())),
+            "omitted": [
+                {"resource": resource, "code": code, "field": name, "count": n}
+                for (resource, code, name), n in self.omitted()
+            ],
             "problems": [{k: v for k, v in asdict(p).items() if v is not None} for p in self.problems],
         }

@@ -47,13 +47,15 @@ def unique_keys(data: Dataset) -> Iterator[Problem]:
             seen.add(key)
 
 
-def foreign_keys(data: Dataset) -> Iterator[Problem]:
+def foreign_keys(data: Dataset, lists_only: bool = False) -> Iterator[Problem]:
     """Every reference, including each item of a list column, names an existing record."""
     ids = {t.name: data.keys(t.name) for t in TABLES}
     for table in TABLES:
-        refs = [c for c in columns(table.name) if c.ref]
+        refs = [c for c in columns(table.name) if c.ref and (c.is_list or not lists_only)]
         for record in data.tables[table.name]:
             for column in refs:
+                if column.ref in data.unavailable:
+                    continue
                 value = getattr(record, column.name)
                 for item in value if column.is_list else [value]:
                     if item is not None and item not in ids[column.ref or ""]:
@@ -74,6 +76,8 @@ def citations(data: Dataset) -> Iterator[Problem]:
     for citation in data.of(Citation):
         cited.add((citation.table, citation.record_id))
         table = TABLES_BY_NAME[citation.table]
+        if table.name in data.unavailable:
+            continue
         if citation.record_id not in keys[table.name]:
             yield _problem(
                 "foreign-key-error",
@@ -108,7 +112,7 @@ def discrepancies(data: Dataset) -> Iterator[Problem]:
     for d in data.of(Discrepancy):
         table, key, name = d.table, d.record_id, d.field
         record = records[table].get(key)
-        if record is None and key in data.unreadable[table]:
+        if record is None and (key in data.unreadable[table] or table in data.unavailable):
             continue
         if record is None:
             yield _problem("foreign-key-error", f"names a record not in {table}", "discrepancies", d, "record_id", key)
@@ -250,10 +254,19 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def check(data: Dataset) -> list[Problem]:
-    """Run every cross-table rule; each problem carries the file and line of its record."""
+# A validated package already had its keys checked from the descriptor; list references had not.
+def list_references(data: Dataset) -> Iterator[Problem]:
+    """Each item of a list column names an existing record (scalar references are in the descriptor)."""
+    return foreign_keys(data, lists_only=True)
+
+
+PACKAGE_RULES: tuple[Rule, ...] = (list_references, *(r for r in RULES if r not in (unique_keys, foreign_keys)))
+
+
+def check(data: Dataset, rules: tuple[Rule, ...] = RULES) -> list[Problem]:
+    """Run the cross-table rules; each problem carries the file and line of its record."""
     problems = []
-    for rule in RULES:
+    for rule in rules:
         for problem in rule(data):
             file, row = data.origin(problem.resource or "", problem.record or "")
             problems.append(problem.at(file=file, row=row))

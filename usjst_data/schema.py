@@ -107,12 +107,12 @@ def columns(table: str) -> tuple[Column, ...]:
     return tuple(_column(name, info) for name, info in model.model_fields.items())
 
 
-def row_values(table: str, cells: dict[str, str]) -> dict[str, Any]:
+def row_values(table: str, cells: dict[str, str | None]) -> dict[str, Any]:
     """A CSV row as model input: empty cells left out, JSON arrays decoded."""
     values: dict[str, Any] = {}
     for column in columns(table):
-        text = cells.get(column.name, "")
-        if text != "":
+        text = cells.get(column.name)
+        if text:
             values[column.name] = json.loads(text) if column.is_list else text
     return values
 

@@ -36,6 +36,8 @@ class Dataset:
     origins: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
     # Keys of rows that exist but failed validation: references to them are not reported again.
     unreadable: dict[str, set[str]] = field(default_factory=lambda: {t.name: set() for t in TABLES})
+    # Tables that could not be read at all: references into them cannot be checked.
+    unavailable: set[str] = field(default_factory=set)
 
     def keys(self, table: str) -> set[str]:
         """Keys of every record of ``table``, including those that failed validation."""

@@ -1,23 +1,28 @@
-"""Validation of a data package: descriptor, files, tables, keys, and for ours the domain rules."""
+"""Validation of a data package: descriptor, files, tables, keys, and for ours the domain rules.
+
+Steps 1–3 work for any Data Package (v2, and v1 descriptors); a package named ``usjst-data``
+also gets the domain rules of the models (step 4). Bad input never raises: it becomes problems.
+"""
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from . import meta
-from .errors import PackageError
-from .report import Problem, Report, shorten
+from .errors import PackageError, SeedError
+from .report import DEFAULT_PER_KIND, Problem, Report, shorten
+from .tablecheck import KNOWN_TYPES, Dialect, FieldSpec, Table, check_cells, read_batches, read_header
 
-MAX_CELL_PROBLEMS_PER_FIELD = 1000
+Progress = Callable[[str, int, int], None]  # (resource name, bytes done, bytes total)
+_URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_HASH_CHUNK = 8 << 20
 
 
 def default_package() -> Path:
@@ -26,287 +31,506 @@ def default_package() -> Path:
 
 
 def locate(path: Path | str | None) -> Path:
-    """The descriptor for ``path``: a datapackage.json, or a folder holding one."""
+    """The descriptor or seeds folder for ``path``: a datapackage.json, or a folder holding one."""
     if path is None:
-        return default_package()
+        shipped = default_package()
+        if not shipped.is_file():
+            raise PackageError(f"the installed package has no data at {shipped}; run `usjst build` in a checkout")
+        return shipped
     target = Path(path)
     if target.is_dir():
-        target = target / "datapackage.json"
-    if not target.is_file():
+        if (target / "datapackage.json").is_file():
+            return target / "datapackage.json"
+        if any(target.glob("*.yaml")):
+            return target
         raise PackageError(f"{path}: no datapackage.json found (give a descriptor or a folder holding one)")
+    if not target.is_file():
+        raise PackageError(f"{path}: no such file; give a datapackage.json or a folder holding one")
     return target
 
 
 @dataclass
-class _Table:
-    """What the key checks need from one resource once its rows are read."""
+class Options:
+    """How much to report and what to show while validating."""
 
-    name: str
-    file: str
-    header: list[str] = field(default_factory=list)
-    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    max_per_kind: int | None = DEFAULT_PER_KIND
+    limit_errors: int | None = None
+    pick: frozenset[str] = frozenset()
+    skip: frozenset[str] = frozenset()
+    progress: Progress | None = None
 
 
-def validate(path: Path | str | None = None) -> Report:
-    """Validate a data package and return a report of every problem found."""
-    descriptor_path = locate(path)
-    report = Report(target=str(descriptor_path))
-    shown = descriptor_path.name
-    try:
-        descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        report.extend([Problem("json-error", f"descriptor is not valid JSON: {exc}", file=shown)])
+def validate(path: Path | str | None = None, options: Options | None = None) -> Report:
+    """Validate a data package (or a seeds folder) and return a report of every problem found."""
+    options = options or Options()
+    target = locate(path)
+    report = Report(
+        target=str(target),
+        max_per_kind=options.max_per_kind,
+        limit_errors=options.limit_errors,
+        pick=options.pick,
+        skip=options.skip,
+    )
+    if target.is_dir():
+        _validate_seeds(target, report)
         return report
-    report.extend(_profile_problems(descriptor, shown))
-    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+    descriptor = _read_descriptor(target, report)
+    if descriptor is None:
         return report
-    tables: dict[str, _Table] = {}
-    base = descriptor_path.parent.resolve()
-    for resource in descriptor["resources"]:
-        if not isinstance(resource, dict) or not isinstance(resource.get("path"), str):
-            continue
-        table = _read_resource(resource, base, report)
-        if table is not None:
-            tables[table.name] = table
-            report.tables[table.name] = len(table.rows)
-    report.extend(_key_problems(descriptor["resources"], tables))
-    if descriptor.get("name") == meta.NAME and report.valid:
+    tables = _validate_resources(descriptor, target.parent, report, options.progress)
+    if not report.full:
+        _key_problems(descriptor["resources"], tables, report)
+    if descriptor.get("name") == meta.NAME and not report.full:
         from .domain import domain_problems
 
-        report.extend(domain_problems(tables))
+        listed = {str(r.get("name")) for r in descriptor["resources"] if isinstance(r, dict)}
+        report.extend(domain_problems(tables, listed))
     return report
 
 
+def _validate_seeds(folder: Path, report: Report) -> None:
+    from .rules import check
+    from .seeds import read_seeds
+
+    try:
+        data = read_seeds(folder)
+    except SeedError as exc:
+        report.extend(exc.problems)
+        return
+    report.tables.update({name: len(rows) for name, rows in data.tables.items()})
+    report.extend(check(data))
+
+
+def _read_descriptor(path: Path, report: Report) -> dict[str, Any] | None:
+    shown = path.name
+    try:
+        descriptor = json.loads(path.read_bytes().decode("utf-8"))
+    except OSError as exc:
+        raise PackageError(f"{path}: cannot read the descriptor: {exc.strerror}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        report.add(Problem("json-error", f"descriptor is not valid JSON: {shorten(str(exc), 200)}", file=shown))
+        return None
+    report.extend(_profile_problems(descriptor, shown))
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        return None
+    return descriptor
+
+
 def _profile_problems(descriptor: Any, shown: str) -> Iterator[Problem]:
+    """Conformance to the Data Package v2 profile, which also accepts v1 descriptors."""
     import jsonschema
 
     profile = json.loads((resources.files("usjst_data") / "profiles" / "datapackage-2.0.json").read_text("utf-8"))
     validator = jsonschema.Draft7Validator(profile)
-    for error in sorted(validator.iter_errors(descriptor), key=lambda e: list(e.absolute_path)):
+    for error in sorted(validator.iter_errors(descriptor), key=lambda e: [str(p) for p in e.absolute_path]):
         pointer = "/" + "/".join(str(p) for p in error.absolute_path)
-        yield Problem("descriptor-error", shorten(error.message, 200), file=shown, field=pointer)
+        yield Problem("descriptor-error", _schema_message(error), file=shown, field=pointer)
 
 
-_URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+def _schema_message(error: Any) -> str:
+    if error.validator == "oneOf" and error.context:
+        best = min(error.context, key=lambda e: len(list(e.absolute_path)))
+        return shorten(f"{error.message}: {best.message}", 200)
+    return shorten(error.message, 200)
 
 
-def _safe_path(relative: str, base: Path) -> Path | None:
-    if _URL.match(relative) or relative.startswith(("/", "\\")) or ".." in Path(relative).parts:
+def _safe_path(relative: Any, base: Path) -> Path | None:
+    """The file a resource path names, or None when it is a URL or would leave the package folder."""
+    if not isinstance(relative, str) or not relative or _URL.match(relative) or "\\" in relative:
         return None
-    full = (base / relative).resolve()
-    return full if full.is_relative_to(base) else None
+    if relative.startswith("/") or ".." in Path(relative).parts:
+        return None
+    full = (base / relative).resolve()  # follows symlinks: one leading out is caught here
+    return full if full.is_relative_to(base.resolve()) else None
 
 
-def _read_resource(resource: dict[str, Any], base: Path, report: Report) -> _Table | None:
-    name = str(resource.get("name", "?"))
-    relative = resource["path"]
+def _validate_resources(
+    descriptor: dict[str, Any], base: Path, report: Report, progress: Progress | None
+) -> dict[str, Table]:
+    tables: dict[str, Table] = {}
+    for index, resource in enumerate(descriptor["resources"]):
+        if report.full:
+            break
+        if not isinstance(resource, dict):
+            continue
+        name = str(resource.get("name", f"resource-{index}"))
+        table = _validate_resource(resource, name, base, report, progress)
+        if table is not None:
+            tables[name] = table
+            report.tables[name] = table.num_rows
+    return tables
+
+
+def _validate_resource(
+    resource: dict[str, Any], name: str, base: Path, report: Report, progress: Progress | None
+) -> Table | None:
+    relative = resource.get("path")
+    if isinstance(relative, list):
+        report.add(Problem("unsupported", "multipart paths are not checked", resource=name, severity="warning"))
+        return None
+    if relative is None:
+        return None  # inline data: nothing on disk to check
     full = _safe_path(relative, base)
     if full is None:
-        report.extend(
-            [Problem("unsafe-path", f"path {relative!r} leaves the package folder", resource=name, file=relative)]
+        report.add(
+            Problem(
+                "unsafe-path",
+                f"path {shorten(relative)!r} is a URL or leaves the package folder",
+                resource=name,
+                file=str(relative),
+            )
         )
         return None
     if not full.is_file():
-        report.extend([Problem("missing-file", "file does not exist", resource=name, file=relative)])
+        report.add(Problem("missing-file", "file does not exist", resource=name, file=relative))
         return None
-    content = full.read_bytes()
-    report.extend(_integrity_problems(resource, content, name, relative))
-    for extra in (resource.get("parquet"),):
-        if isinstance(extra, dict) and isinstance(extra.get("path"), str):
-            extra_full = _safe_path(extra["path"], base)
-            if extra_full is None or not extra_full.is_file():
-                report.extend(
-                    [Problem("missing-file", "Parquet file does not exist", resource=name, file=extra["path"])]
-                )
-            else:
-                report.extend(_integrity_problems(extra, extra_full.read_bytes(), name, extra["path"]))
-    schema = resource.get("schema")
-    if not isinstance(schema, dict):
+    leading = _check_file(full, resource, name, relative, report)
+    parquet = resource.get("parquet")
+    if isinstance(parquet, dict) and "path" in parquet:
+        extra = _safe_path(parquet["path"], base)
+        if extra is None or not extra.is_file():
+            report.add(Problem("missing-file", "Parquet copy does not exist", resource=name, file=str(parquet["path"])))
+        else:
+            _check_file(extra, parquet, name, str(parquet["path"]), report)
+    schema = _schema(resource.get("schema"), base, name, report)
+    if schema is None:
         return None
+    return _check_table(full, resource, schema, name, relative, leading, report, progress)
+
+
+def _check_file(path: Path, facts: dict[str, Any], name: str, shown: str, report: Report) -> bytes:
+    """Size and hash against the descriptor; returns the first bytes of the file."""
+    expected = facts.get("hash")
+    algorithm, digest = "sha256", None
+    if isinstance(expected, str):
+        prefix, _, digest = expected.rpartition(":")
+        algorithm = prefix.lower() or "md5"
     try:
-        text = content.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        report.extend([Problem("encoding-error", f"not UTF-8 at byte {exc.start}", resource=name, file=relative)])
+        hasher = hashlib.new(algorithm)
+    except ValueError:
+        report.add(Problem("hash-mismatch", f"unknown hash algorithm {algorithm!r}", resource=name, file=shown))
+        hasher, digest = hashlib.sha256(), None
+    size, leading = 0, b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(_HASH_CHUNK):
+            if not leading:
+                leading = chunk[:4]
+            if digest is not None:
+                hasher.update(chunk)
+            if b"\x00" in chunk and shown.endswith(".csv"):
+                offset = size + chunk.index(b"\x00")
+                report.add(Problem("encoding-error", f"NUL byte at byte {offset}", resource=name, file=shown))
+            size += len(chunk)
+    if isinstance(facts.get("bytes"), int) and facts["bytes"] != size:
+        report.add(
+            Problem(
+                "bytes-mismatch", f"descriptor says {facts['bytes']} bytes, file has {size}", resource=name, file=shown
+            )
+        )
+    if digest is not None and hasher.hexdigest() != digest.lower():
+        report.add(
+            Problem("hash-mismatch", f"{algorithm} of the file differs from the descriptor", resource=name, file=shown)
+        )
+    return leading
+
+
+def _schema(schema: Any, base: Path, name: str, report: Report) -> dict[str, Any] | None:
+    if isinstance(schema, str):
+        path = _safe_path(schema, base)
+        if path is None or not path.is_file():
+            report.add(
+                Problem(
+                    "unsafe-path", f"schema path {shorten(schema)!r} is missing or outside the package", resource=name
+                )
+            )
+            return None
+        try:
+            schema = json.loads(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            report.add(Problem("json-error", f"schema is not valid JSON: {exc}", resource=name, file=str(path.name)))
+            return None
+    if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
         return None
-    table = _Table(name, relative)
-    report.extend(_table_problems(text, schema, table))
+    return schema
+
+
+def _check_table(
+    path: Path,
+    resource: dict[str, Any],
+    schema: dict[str, Any],
+    name: str,
+    shown: str,
+    leading: bytes,
+    report: Report,
+    progress: Progress | None,
+) -> Table | None:
+    fields = [FieldSpec.parse(f) for f in schema["fields"] if isinstance(f, dict)]
+    names = [f.name for f in fields]
+    where: dict[str, Any] = {"resource": name, "file": shown}
+    if len(set(names)) != len(names):
+        report.add(Problem("descriptor-error", "the schema names a field twice", **where))
+        return None
+    unknown = [f for f in fields if f.type not in KNOWN_TYPES]
+    for spec in unknown:
+        report.add(Problem("descriptor-error", f"unknown field type {spec.type!r}", field=spec.name, **where))
+    if unknown:
+        return None
+    encoding = str(resource.get("encoding", "utf-8")).lower()
+    dialect = Dialect.parse(resource.get("dialect"))
+    if leading.startswith(b"\xef\xbb\xbf"):
+        report.add(
+            Problem("encoding-error", "file starts with a UTF-8 byte-order mark; save it without one", row=1, **where)
+        )
+    if path.stat().st_size == 0:
+        report.add(Problem("header-error", "file is empty; expected a header row", row=1, **where))
+        return None
+    order = _header_order(path, dialect, encoding, names, report, where) if dialect.header else names
+    if order is None:
+        return None
+    missing = schema.get("missingValues", [""])
+    missing = [str(m) for m in missing] if isinstance(missing, list) else [""]
+    table = Table(name=name, file=shown, first_row=2 if dialect.header else 1)
+    try:
+        _read_and_check(path, order, fields, dialect, encoding, missing, table, report, progress)
+    except UnicodeDecodeError as exc:
+        report.add(Problem("encoding-error", f"not valid {encoding}: {exc.reason} at byte {exc.start}", **where))
+        return None
+    except Exception as exc:  # the parser's own errors on malformed CSV become problems
+        report.add(Problem("dialect-error", f"cannot parse the file: {shorten(str(exc), 200)}", **where))
+        return None
     return table
 
 
-def _integrity_problems(facts: dict[str, Any], content: bytes, name: str, file: str) -> Iterator[Problem]:
-    if "bytes" in facts and facts["bytes"] != len(content):
-        yield Problem(
-            "bytes-mismatch",
-            f"descriptor says {facts['bytes']} bytes, file has {len(content)}",
-            resource=name,
-            file=file,
-        )
-    expected = facts.get("hash")
-    if isinstance(expected, str):
-        algorithm, _, digest = expected.rpartition(":")
-        algorithm = algorithm.lower() or "md5"
-        if algorithm not in hashlib.algorithms_available:
-            yield Problem("hash-mismatch", f"unknown hash algorithm {algorithm!r}", resource=name, file=file)
-        elif hashlib.new(algorithm, content).hexdigest() != digest.lower():
-            yield Problem(
-                "hash-mismatch", f"{algorithm} of the file differs from the descriptor", resource=name, file=file
-            )
-
-
-def _table_problems(text: str, schema: dict[str, Any], table: _Table) -> Iterator[Problem]:
-    where = {"resource": table.name, "file": table.file}
-    if text.startswith("\ufeff"):
-        yield Problem("encoding-error", "file starts with a byte-order mark", row=1, **where)
-        text = text[1:]
-    fields = [f for f in schema.get("fields", []) if isinstance(f, dict)]
-    names = [str(f.get("name")) for f in fields]
-    reader = csv.reader(text.splitlines(keepends=True), strict=True)
+def _header_order(
+    path: Path, dialect: Dialect, encoding: str, names: list[str], report: Report, where: dict[str, Any]
+) -> list[str] | None:
+    """The column names to read the file with, after reporting any header problem; None to stop."""
     try:
-        header = next(reader, None)
-    except csv.Error as exc:
-        yield Problem("dialect-error", str(exc), row=1, **where)
-        return
-    if header is None:
-        yield Problem("header-error", "file is empty; expected a header row", row=1, **where)
-        return
-    table.header = header
-    if header != names:
-        yield Problem(
-            "header-error",
-            f"header is {shorten(','.join(header), 200)}; expected {shorten(','.join(names), 200)}",
-            row=1,
-            **where,
-        )
-        return
-    checkers = [_FieldChecker(f) for f in fields]
-    row_number = 1
-    while True:
-        row_number += 1
-        try:
-            row = next(reader, None)
-        except csv.Error as exc:
-            yield Problem("dialect-error", str(exc), row=row_number, **where)
-            return
-        if row is None:
-            break
-        if len(row) != len(names):
-            yield Problem(
-                "dialect-error", f"row has {len(row)} cells; the header has {len(names)}", row=row_number, **where
-            )
-            continue
-        cells = dict(zip(names, row, strict=True))
-        table.rows.append((row_number, cells))
-        for checker in checkers:
-            message = checker.check(cells[checker.name])
-            if message:
-                code, text_ = message
-                yield Problem(
-                    code, text_, row=row_number, field=checker.name, value=shorten(cells[checker.name]), **where
-                )
-    primary = _as_list(schema.get("primaryKey"))
-    for checker in checkers:
-        # A unique primary-key field is reported once, as a primary-key error.
-        if checker.unique and primary != [checker.name]:
-            yield from _duplicates(table, [checker.name], "unique-error", where)
-
-
-class _FieldChecker:
-    """Checks one cell against its Table Schema field: type, format and constraints."""
-
-    def __init__(self, spec: dict[str, Any]) -> None:
-        self.name = str(spec.get("name"))
-        self.type = spec.get("type", "string")
-        c = spec.get("constraints", {}) if isinstance(spec.get("constraints"), dict) else {}
-        self.required = bool(c.get("required"))
-        self.unique = bool(c.get("unique"))
-        self.enum = set(map(str, c["enum"])) if isinstance(c.get("enum"), list) else None
-        self.pattern = re.compile(c["pattern"]) if isinstance(c.get("pattern"), str) else None
-        self.minimum = c.get("minimum")
-        self.maximum = c.get("maximum")
-        self.min_length = c.get("minLength")
-        self.max_length = c.get("maxLength")
-
-    def check(self, value: str) -> tuple[str, str] | None:
-        if value == "":
-            return ("required-error", "a value is required") if self.required else None
-        parsed: Any = value
-        if self.type == "integer":
-            if not re.fullmatch(r"[+-]?[0-9]+", value):
-                return "type-error", f"{shorten(value)!r} is not an integer"
-            parsed = int(value)
-        elif self.type == "number":
-            try:
-                parsed = Decimal(value)
-            except InvalidOperation:
-                return "type-error", f"{shorten(value)!r} is not a number"
-        elif self.type == "array":
-            try:
-                parsed = json.loads(value)
-            except json.JSONDecodeError:
-                parsed = None
-            if not isinstance(parsed, list):
-                return "type-error", f"{shorten(value)!r} is not a JSON array"
-        if self.enum is not None and value not in self.enum:
-            return "enum-error", f"{shorten(value)!r} is not one of: {', '.join(sorted(self.enum))}"
-        if self.pattern and not self.pattern.fullmatch(value):
-            return "pattern-error", f"{shorten(value)!r} does not match {self.pattern.pattern}"
-        if self.minimum is not None and parsed < self.minimum:
-            return "range-error", f"must be >= {self.minimum}, got {shorten(value)}"
-        if self.maximum is not None and parsed > self.maximum:
-            return "range-error", f"must be <= {self.maximum}, got {shorten(value)}"
-        if self.min_length is not None and len(parsed) < self.min_length:
-            return "length-error", f"must have at least {self.min_length} characters"
-        if self.max_length is not None and len(parsed) > self.max_length:
-            return "length-error", f"must have at most {self.max_length} characters, got {len(parsed)}"
+        header = read_header(path, dialect, encoding)
+    except Exception as exc:  # csv.Error, or LookupError for an unknown encoding
+        report.add(Problem("header-error", f"cannot read the header: {exc}", row=1, **where))
         return None
-
-
-def _duplicates(table: _Table, fields: list[str], code: str, where: dict[str, str]) -> Iterator[Problem]:
-    first: dict[tuple[str, ...], int] = {}
-    for row_number, cells in table.rows:
-        key = tuple(cells.get(f, "") for f in fields)
-        if all(key) and key in first:
-            yield Problem(
-                code,
-                f"{'/'.join(key)!r} repeats row {first[key]}",
-                row=row_number,
-                field=",".join(fields),
-                value=shorten("/".join(key)),
+    if header is None:
+        report.add(Problem("header-error", "file is empty; expected a header row", row=1, **where))
+        return None
+    if header == names:
+        return names
+    if sorted(header) == sorted(names) and len(set(header)) == len(header):
+        report.add(
+            Problem(
+                "header-error",
+                f"columns are in another order than the schema's: {shorten(','.join(header), 160)}",
+                row=1,
                 **where,
             )
-        first.setdefault(key, row_number)
+        )
+        return header  # every field is present: check each by name
+    if len(header) != len(names):
+        report.add(
+            Problem(
+                "header-error",
+                f"header has {len(header)} labels; the schema {len(names)} fields: {shorten(','.join(header), 120)}",
+                row=1,
+                **where,
+            )
+        )
+        return None
+    seen: set[str] = set()
+    for label, expected in zip(header, names, strict=True):
+        if label in seen:
+            report.add(Problem("header-error", f"label {label!r} appears twice", row=1, field=expected, **where))
+        elif label != expected:
+            report.add(
+                Problem(
+                    "header-error", f"label {label!r} where the schema has {expected!r}", row=1, field=expected, **where
+                )
+            )
+        seen.add(label)
+    return names  # checked by position, as the labels do not name the fields
+
+
+def _read_and_check(
+    path: Path,
+    names: list[str],
+    fields: list[FieldSpec],
+    dialect: Dialect,
+    encoding: str,
+    missing: list[str],
+    table: Table,
+    report: Report,
+    progress: Progress | None,
+) -> None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    total = path.stat().st_size
+    batches = list(read_batches(path, names, dialect, encoding, missing)) if total <= (256 << 20) else None
+    if batches is not None and any(number is None for number, *_ in batches[-1][1].rows):
+        # Multi-threaded parsing does not number the rows it skips: parse again in one thread.
+        batches = list(read_batches(path, names, dialect, encoding, missing, threads=False))
+    stream = batches if batches is not None else read_batches(path, names, dialect, encoding, missing)
+    offset = 0
+    kept: dict[str, list[pa.ChunkedArray]] = {n: [] for n in names}
+    invalid = None
+    for batch, invalid in stream:
+        _set_row_numbers(table, invalid, offset + batch.num_rows)
+        table.bad = None
+        for spec in fields:
+            if report.full:
+                return
+            check_cells(table, spec, batch.column(spec.name), report, offset)
+        for n in names:
+            kept[n].append(batch.column(n))
+        if table.bad is not None:
+            table.bad_positions.append(pc.indices_nonzero(table.bad).to_numpy() + offset)
+        offset += batch.num_rows
+        if progress:
+            progress(table.name, min(total, offset), total)
+    table.num_rows = offset
+    table.columns = {
+        n: pa.chunked_array([c for part in parts for c in part.chunks], pa.string()) for n, parts in kept.items()
+    }
+    if invalid is not None:
+        _report_invalid_rows(table, invalid.rows, len(names), report)
+
+
+def _set_row_numbers(table: Table, invalid: Any, kept_rows: int) -> None:
+    """Map kept-row positions to file row numbers, skipping the rows the parser rejected."""
+    skipped = sorted(number for number, *_ in invalid.rows if number is not None)
+    if not skipped:
+        table.row_numbers = None
+        return
+    import numpy as np
+
+    numbers = np.arange(table.first_row, table.first_row + kept_rows + len(skipped), dtype=np.int64)
+    table.row_numbers = np.setdiff1d(numbers, np.array(skipped, dtype=np.int64), assume_unique=True)
+
+
+def _report_invalid_rows(
+    table: Table, rows: list[tuple[int | None, int, int, str]], width: int, report: Report
+) -> None:
+    for number, _expected, actual, text in rows:
+        where: dict[str, Any] = {"resource": table.name, "file": table.file, "row": number, "value": shorten(text)}
+        table.skipped.append(text)
+        if text.count('"') % 2:
+            report.add(Problem("quote-error", "a quoted cell is not closed; the rest of the file is one cell", **where))
+        else:
+            report.add(Problem("ragged-row", f"row has {actual} cells; the header has {width}", **where))
 
 
 def _as_list(value: Any) -> list[str]:
     return [value] if isinstance(value, str) else [str(v) for v in value] if isinstance(value, list) else []
 
 
-def _key_problems(descriptors: list[Any], tables: dict[str, _Table]) -> Iterator[Problem]:
+def _key(table: Table, fields: list[str]) -> Any:
+    """One string per row for a (possibly composite) key; null when any part is missing."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    parts = [table.columns[f] for f in fields]
+    if len(parts) == 1:
+        return parts[0]
+    return pc.binary_join_element_wise(*parts, pa.scalar("\x1f"), null_handling="emit_null")
+
+
+def _duplicates(table: Table, fields: list[str], code: str, report: Report) -> None:
+    import pyarrow.compute as pc
+
+    if any(f not in table.columns for f in fields) or table.num_rows < 2:
+        return
+    key = _key(table, fields).combine_chunks()
+    order = pc.sort_indices(key)
+    ordered = key.take(order)
+    same = pc.fill_null(pc.equal(ordered.slice(1), ordered.slice(0, len(ordered) - 1)), False)
+    total = pc.sum(same).as_py() or 0
+    if not total:
+        return
+    label = ",".join(fields)
+    kind = (table.name, code, label)
+    same_list = same.to_pylist() if report.room(kind) else []
+    problems = []
+    for position in [i for i, s in enumerate(same_list) if s][: report.room(kind)]:
+        start = position
+        while start > 0 and same_list[start - 1]:
+            start -= 1
+        duplicate, first = order[position + 1].as_py(), order[start].as_py()
+        value = str(key[duplicate].as_py()).replace("\x1f", "/")
+        [row, first_row] = table.rows_of([duplicate, first])
+        problems.append(
+            Problem(
+                code,
+                f"{value!r} repeats row {first_row}",
+                file=table.file,
+                row=row,
+                resource=table.name,
+                field=label,
+                value=shorten(value),
+            )
+        )
+    report.add_many(kind, problems, total)
+
+
+def _key_problems(descriptors: list[Any], tables: dict[str, Table], report: Report) -> None:
+    import pyarrow.compute as pc
+
     for resource in descriptors:
         if not isinstance(resource, dict) or resource.get("name") not in tables:
             continue
         table = tables[resource["name"]]
-        schema = resource.get("schema") or {}
-        where = {"resource": table.name, "file": table.file}
+        schema: dict[str, Any] = resource["schema"] if isinstance(resource.get("schema"), dict) else {}
         primary = _as_list(schema.get("primaryKey"))
         if primary:
-            yield from _duplicates(table, primary, "primary-key-error", where)
+            _duplicates(table, primary, "primary-key-error", report)
+        for spec in schema.get("fields", []):
+            constraints = spec.get("constraints") if isinstance(spec, dict) else None
+            if isinstance(constraints, dict) and constraints.get("unique") and primary != [spec.get("name")]:
+                _duplicates(table, [str(spec.get("name"))], "unique-error", report)
+        for unique in schema.get("uniqueKeys", []) or []:
+            _duplicates(table, _as_list(unique), "unique-error", report)
         for fk in schema.get("foreignKeys", []) or []:
+            if not isinstance(fk, dict) or not isinstance(fk.get("reference"), dict):
+                continue
             fields = _as_list(fk.get("fields"))
-            reference = fk.get("reference", {}) or {}
+            reference = fk["reference"]
             target = tables.get(reference.get("resource") or table.name)
             ref_fields = _as_list(reference.get("fields"))
-            if target is None:
+            if (
+                target is None
+                or any(f not in table.columns for f in fields)
+                or any(f not in target.columns for f in ref_fields)
+            ):
                 continue
-            known = {tuple(cells.get(f, "") for f in ref_fields) for _, cells in target.rows}
-            for row_number, cells in table.rows:
-                key = tuple(cells.get(f, "") for f in fields)
-                if all(key) and key not in known:
-                    yield Problem(
-                        "foreign-key-error",
-                        f"{'/'.join(key)!r} is not a {'/'.join(ref_fields)} in {target.name}",
-                        row=row_number,
-                        field=",".join(fields),
-                        value=shorten("/".join(key)),
-                        **where,
-                    )
+            child = _key(table, fields)
+            known = pc.unique(_key(target, ref_fields).combine_chunks())
+            dangling = pc.fill_null(pc.and_(pc.invert(pc.is_in(child, value_set=known)), pc.is_valid(child)), False)
+            _emit_rows(
+                table,
+                dangling,
+                child,
+                "foreign-key-error",
+                ",".join(fields),
+                report,
+                _not_in(target.name, "/".join(ref_fields)),
+            )
+
+
+def _not_in(table: str, fields: str) -> Callable[[str], str]:
+    return lambda value: f"{value!r} is not a {fields} in {table}"
+
+
+def _emit_rows(
+    table: Table, mask: Any, values: Any, code: str, label: str, report: Report, message: Callable[[str], str]
+) -> None:
+    import pyarrow.compute as pc
+
+    total = pc.sum(mask).as_py() or 0
+    if not total:
+        return
+    kind = (table.name, code, label)
+    positions = pc.indices_nonzero(mask).slice(0, min(total, report.room(kind))).to_pylist()
+    cells = [str(values[p].as_py()).replace("\x1f", "/") for p in positions]
+    problems = [
+        Problem(code, message(cell), file=table.file, row=row, resource=table.name, field=label, value=shorten(cell))
+        for cell, row in zip(cells, table.rows_of(positions), strict=True)
+    ]
+    report.add_many(kind, problems, total)

@@ -1,0 +1,364 @@
+"""Vectorized checks of one tabular resource against its Table Schema, with pyarrow.
+
+Cells are read as strings (so a bad value can be shown as written), then every field's type and
+constraints are checked a column at a time. Only the first failing check of a cell is reported,
+and only the problems a report keeps are turned into Python objects.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .report import Problem, Report, shorten
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+# Files up to this size are parsed in one multi-threaded pass; larger ones stream in batches.
+WHOLE_FILE_LIMIT = 256 << 20
+BATCH_BYTES = 32 << 20
+
+_NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[+-]?(?:NaN|INF|inf|nan)"
+TYPE_PATTERNS = {
+    "integer": r"[+-]?[0-9]+",
+    "number": _NUMBER,
+    "year": r"-?[0-9]{4}",
+    "yearmonth": r"-?[0-9]{4}-(?:0[1-9]|1[0-2])",
+    "date": r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
+    "time": r"[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?",
+    "datetime": (r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?"),
+    "duration": r"P(?:[0-9]+[YMWD])*(?:T(?:[0-9]+[HM])*(?:[0-9]+(?:\.[0-9]+)?S)?)?",
+    "geopoint": r"-?[0-9]+(?:\.[0-9]+)?, ?-?[0-9]+(?:\.[0-9]+)?",
+}
+FORMAT_PATTERNS = {
+    "email": r"[^@\s]+@[^@\s]+\.[^@\s]+",
+    "uri": r"[A-Za-z][A-Za-z0-9+.-]*:[^\s]*",
+    "uuid": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+}
+KNOWN_TYPES = {"string", "boolean", "object", "array", "list", "geojson", "any", *TYPE_PATTERNS}
+JSON_TYPES = {"object": dict, "array": list, "geojson": dict}
+FORMULA = r"^[=+@\t\r]"
+
+
+@dataclass
+class Table:
+    """One resource's rows as string columns, with the file's row number of each row."""
+
+    name: str
+    file: str
+    columns: dict[str, pa.ChunkedArray] = field(default_factory=dict)
+    row_numbers: Any = None  # numpy int64 array of file row numbers, when rows were skipped
+    first_row: int = 2
+    num_rows: int = 0
+    bad: Any = None  # boolean array: rows of the current batch with an error in some cell
+    bad_positions: list[Any] = field(default_factory=list)  # numpy arrays of such rows, whole table
+    skipped: list[str] = field(default_factory=list)  # text of rows the parser could not split
+
+    def rows(self) -> Iterator[tuple[int, dict[str, str | None], bool]]:
+        """Each row as (file row number, cells, whether a cell check failed on it)."""
+        import numpy as np
+
+        bad = set(np.concatenate(self.bad_positions).tolist()) if self.bad_positions else set()
+        names = list(self.columns)
+        values = [self.columns[n].to_pylist() for n in names]
+        numbers = self.rows_of(list(range(self.num_rows)))
+        for position, cells in enumerate(zip(*values, strict=True)):
+            yield numbers[position], dict(zip(names, cells, strict=True)), position in bad
+
+    def rows_of(self, positions: list[int]) -> list[int]:
+        if self.row_numbers is None:
+            return [p + self.first_row for p in positions]
+        return [int(self.row_numbers[p]) for p in positions]
+
+
+@dataclass
+class FieldSpec:
+    """The checkable parts of a Table Schema field."""
+
+    name: str
+    type: str
+    spec: dict[str, Any]
+    constraints: dict[str, Any]
+
+    @classmethod
+    def parse(cls, spec: dict[str, Any]) -> FieldSpec:
+        constraints = spec.get("constraints")
+        return cls(
+            name=str(spec.get("name")),
+            type=str(spec.get("type", "string")),
+            spec=spec,
+            constraints=constraints if isinstance(constraints, dict) else {},
+        )
+
+    @property
+    def allowed(self) -> list[str] | None:
+        """Allowed values as text, from ``enum`` or v2 ``categories``."""
+        values = self.constraints.get("enum")
+        if values is None and isinstance(self.spec.get("categories"), list):
+            values = [c.get("value") if isinstance(c, dict) else c for c in self.spec["categories"]]
+        return [_text(v) for v in values] if isinstance(values, list) else None
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _full(pattern: str) -> str:
+    return f"^(?:{pattern})$"
+
+
+class _Cells:
+    """Checks of one column, each marking the cells that fail and have not failed before."""
+
+    def __init__(self, table: Table, spec: FieldSpec, values: pa.ChunkedArray, report: Report) -> None:
+        import pyarrow.compute as pc
+
+        self.pc = pc
+        self.table, self.spec, self.values, self.report = table, spec, values, report
+        self.missing = pc.is_null(values)
+        self.failed = self.missing  # missing cells are only checked by `required`
+        self.offset = 0
+
+    def fail(self, mask: Any, code: str, message: Callable[[str], str], severity: str = "error") -> None:
+        """Report the cells selected by ``mask`` that no earlier check reported."""
+        pc = self.pc
+        new = pc.fill_null(pc.and_kleene(mask, pc.invert(self.failed)), False)
+        self.failed = pc.or_(self.failed, new)
+        self.emit(new, code, message, severity)
+
+    def emit(self, new: Any, code: str, message: Callable[[str], str], severity: str = "error") -> None:
+        """Report exactly the cells selected by ``new``, keeping the first ones in full."""
+        pc = self.pc
+        total = pc.sum(new).as_py() or 0
+        if total == 0:
+            return
+        if severity == "error":
+            self.table.bad = new if self.table.bad is None else pc.or_(self.table.bad, new)
+        kind = (self.table.name, code, self.spec.name)
+        keep = min(total, self.report.room(kind))
+        positions = pc.indices_nonzero(new).slice(0, keep) if keep else None
+        problems = []
+        if positions is not None:
+            index = positions.to_pylist()
+            cells = self.values.take(positions).to_pylist()
+            rows = self.table.rows_of([i + self.offset for i in index])
+            problems = [
+                Problem(
+                    code,
+                    message(str(cell)),
+                    file=self.table.file,
+                    row=row,
+                    resource=self.table.name,
+                    field=self.spec.name,
+                    value=shorten(cell),
+                    severity=severity,
+                )
+                for cell, row in zip(cells, rows, strict=True)
+            ]
+        self.report.add_many(kind, problems, total)
+
+    def matches(self, pattern: str) -> Any:
+        """Which cells fully match a regular expression (RE2 when it can, Python's re otherwise)."""
+        try:
+            return self.pc.match_substring_regex(self.values, _full(pattern))
+        except Exception:  # a pattern RE2 cannot compile (lookarounds) falls back to Python
+            compiled = re.compile(pattern)
+            import pyarrow as pa
+
+            return pa.array(
+                [None if v is None else compiled.fullmatch(v) is not None for v in self.values.to_pylist()],
+                pa.bool_(),
+            )
+
+
+def check_cells(table: Table, spec: FieldSpec, values: pa.ChunkedArray, report: Report, offset: int) -> None:
+    """Check every cell of one column against its field's type, format and constraints."""
+    import pyarrow as pa
+
+    cells = _Cells(table, spec, values, report)
+    cells.offset = offset
+    pc = cells.pc
+    c = spec.constraints
+    if c.get("required"):
+        cells.emit(cells.missing, "required-error", lambda v: "a value is required")
+    kind = spec.type
+    expected = {"number": "a number", "integer": "an integer", "date": "a date (YYYY-MM-DD)"}.get(kind, f"a {kind}")
+    if kind in TYPE_PATTERNS:
+        cells.fail(pc.invert(cells.matches(TYPE_PATTERNS[kind])), "type-error", lambda v: f"{v!r} is not {expected}")
+    if kind in ("date", "datetime", "time") and spec.spec.get("format", "default") == "default":
+        cells.fail(pc.invert(_round_trips(pc, values, kind)), "type-error", lambda v: f"{v!r} is not a real {kind}")
+    elif kind == "boolean":
+        truthy = spec.spec.get("trueValues", ["true", "True", "TRUE", "1"])
+        falsy = spec.spec.get("falseValues", ["false", "False", "FALSE", "0"])
+        allowed = pa.array([*truthy, *falsy], pa.string())
+        cells.fail(pc.invert(pc.is_in(values, value_set=allowed)), "type-error", lambda v: f"{v!r} is not a boolean")
+    elif kind in JSON_TYPES:
+        wanted = JSON_TYPES[kind]
+        bad = [v is not None and not _is_json(v, wanted) for v in values.to_pylist()]
+        cells.fail(pa.array(bad), "type-error", lambda v: f"{shorten(v)!r} is not a JSON {kind}")
+    elif kind == "string" and spec.spec.get("format") in FORMAT_PATTERNS:
+        fmt = spec.spec["format"]
+        cells.fail(pc.invert(cells.matches(FORMAT_PATTERNS[fmt])), "type-error", lambda v: f"{v!r} is not an {fmt}")
+    _check_constraints(cells, pa, pc)
+    if kind == "string":
+        cells.fail(pc.match_substring_regex(values, FORMULA), "formula-cell", _formula_message, severity="warning")
+
+
+def _formula_message(value: str) -> str:
+    return f"{shorten(value)!r} would run as a formula in a spreadsheet"
+
+
+def _check_constraints(cells: _Cells, pa: Any, pc: Any) -> None:
+    spec, values, c = cells.spec, cells.values, cells.spec.constraints
+    allowed = spec.allowed
+    if allowed is not None:
+        shown = ", ".join(allowed[:12]) + (", ..." if len(allowed) > 12 else "")
+        in_set = pc.is_in(values, value_set=pa.array(allowed, pa.string()))
+        cells.fail(pc.invert(in_set), "enum-error", lambda v: f"{v!r} is not one of: {shown}")
+    if isinstance(c.get("pattern"), str):
+        pattern = c["pattern"]
+        cells.fail(pc.invert(cells.matches(pattern)), "pattern-error", lambda v: f"{v!r} does not match {pattern}")
+    numeric = spec.type in ("integer", "number")
+    if numeric and any(k in c for k in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")):
+        ok = pc.invert(cells.failed)
+        parsed = pc.cast(pc.if_else(ok, values, pa.scalar("0")), pa.float64(), safe=False)
+        for key, op, word in (
+            ("minimum", pc.less, ">="),
+            ("maximum", pc.greater, "<="),
+            ("exclusiveMinimum", pc.less_equal, ">"),
+            ("exclusiveMaximum", pc.greater_equal, "<"),
+        ):
+            if isinstance(c.get(key), int | float):
+                bound = c[key]
+                cells.fail(op(parsed, bound), "range-error", _out_of_range(word, bound))
+    elif not numeric and spec.type in ("date", "year", "yearmonth", "datetime", "time", "string"):
+        for key, op, word in (("minimum", pc.less, ">="), ("maximum", pc.greater, "<=")):
+            if isinstance(c.get(key), str):
+                bound = c[key]
+                cells.fail(op(values, bound), "range-error", _out_of_range(word, bound))
+    length = pc.utf8_length(values)
+    if isinstance(c.get("minLength"), int):
+        low = c["minLength"]
+        cells.fail(pc.less(length, low), "length-error", lambda v: f"must have at least {low} characters")
+    if isinstance(c.get("maxLength"), int):
+        high = c["maxLength"]
+        cells.fail(pc.greater(length, high), "length-error", lambda v: f"must have at most {high} characters")
+
+
+def _out_of_range(word: str, bound: object) -> Callable[[str], str]:
+    return lambda value: f"must be {word} {bound}, got {value}"
+
+
+def _round_trips(pc: Any, values: Any, kind: str) -> Any:
+    """Dates must survive parsing and formatting unchanged: 2021-02-30 and 2021-2-3 do not."""
+    import pyarrow as pa
+
+    fmt = {"date": "%Y-%m-%d", "datetime": "%Y-%m-%dT%H:%M:%S", "time": "%H:%M:%S"}[kind]
+    width = {"date": 10, "datetime": 19, "time": 8}[kind]
+    head = pc.utf8_slice_codeunits(values, 0, width)
+    if kind == "time":
+        head = pc.binary_join_element_wise(pa.scalar("2000-01-01T"), head, "")
+        fmt = "%Y-%m-%dT%H:%M:%S"
+    parsed = pc.strptime(head, format=fmt, unit="s", error_is_null=True)
+    again = pc.strftime(parsed, format=fmt)
+    return pc.fill_null(pc.equal(again, head), False)
+
+
+def _is_json(text: str, wanted: type) -> bool:
+    try:
+        return isinstance(json.loads(text), wanted)
+    except ValueError:
+        return False
+
+
+@dataclass
+class Dialect:
+    """The CSV dialect of a resource, with the Table Dialect defaults."""
+
+    delimiter: str = ","
+    quote_char: str = '"'
+    double_quote: bool = True
+    escape_char: str | None = None
+    header: bool = True
+
+    @classmethod
+    def parse(cls, spec: Any) -> Dialect:
+        spec = spec if isinstance(spec, dict) else {}
+        return cls(
+            delimiter=str(spec.get("delimiter", ",")),
+            quote_char=str(spec.get("quoteChar", '"')),
+            double_quote=bool(spec.get("doubleQuote", True)),
+            escape_char=spec.get("escapeChar") if isinstance(spec.get("escapeChar"), str) else None,
+            header=bool(spec.get("header", True)),
+        )
+
+
+def read_header(path: Path, dialect: Dialect, encoding: str) -> list[str] | None:
+    """The first record of the file, parsed with Python's csv module (None for an empty file)."""
+    with path.open(encoding=encoding, errors="replace", newline="") as handle:
+        first = handle.read(1 << 20).lstrip("\ufeff")
+    reader = csv.reader(
+        io.StringIO(first),
+        delimiter=dialect.delimiter,
+        quotechar=dialect.quote_char,
+        doublequote=dialect.double_quote,
+        escapechar=dialect.escape_char,
+    )
+    return next(reader, None)
+
+
+@dataclass
+class InvalidRows:
+    """Rows the parser could not split into the expected cells."""
+
+    rows: list[tuple[int | None, int, int, str]] = field(default_factory=list)
+
+    def __call__(self, row: Any) -> str:
+        self.rows.append((row.number, row.expected_columns, row.actual_columns, row.text))
+        return "skip"
+
+
+def read_batches(
+    path: Path, names: list[str], dialect: Dialect, encoding: str, missing: list[str], threads: bool = True
+) -> Iterator[tuple[pa.Table, InvalidRows]]:
+    """Parse the file's rows as string columns: one batch for moderate files, streamed for larger ones."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    invalid = InvalidRows()
+    read = pacsv.ReadOptions(
+        column_names=names,
+        skip_rows=1 if dialect.header else 0,
+        encoding=encoding,
+        use_threads=threads,
+        block_size=BATCH_BYTES,
+    )
+    parse = pacsv.ParseOptions(
+        delimiter=dialect.delimiter,
+        quote_char=dialect.quote_char,
+        double_quote=dialect.double_quote,
+        escape_char=dialect.escape_char or False,
+        newlines_in_values=True,
+        invalid_row_handler=invalid,
+    )
+    convert = pacsv.ConvertOptions(
+        column_types=dict.fromkeys(names, pa.string()),
+        null_values=missing,
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=True,
+    )
+    if path.stat().st_size <= WHOLE_FILE_LIMIT:
+        yield pacsv.read_csv(path, read_options=read, parse_options=parse, convert_options=convert), invalid
+        return
+    with pacsv.open_csv(path, read_options=read, parse_options=parse, convert_options=convert) as reader:
+        for batch in reader:
+            yield pa.Table.from_batches([batch]), invalid
