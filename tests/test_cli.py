@@ -10,6 +10,8 @@ from typer.testing import CliRunner
 
 import usjst_data
 from usjst_data.cli import app
+from usjst_data.models import TABLES_BY_NAME
+from usjst_data.schema import table_schema
 from usjst_data.validator import validate
 
 runner = CliRunner()
@@ -41,11 +43,12 @@ def test_validate_caps_repetition(built: Path) -> None:
     csv.write_bytes(csv.read_bytes().replace(b"doc-a,", b"doc-z,"))
     report = validate(built)
     count = report.counts()["foreign-key-error"]
+    assert count == sum(1 for p in report.problems if p.code == "foreign-key-error")
     assert count > 10
     from usjst_data.cli import format_report_text
 
     text = format_report_text(report, shown=3)
-    assert f"... and {count - 3:,} more foreign-key-error in citations" in text
+    assert f"... and {count - 3:,} more foreign-key-error in source_id" in text
     assert text.count("[foreign-key-error]") == 3
 
 
@@ -83,7 +86,9 @@ def test_tables_show_stats_version() -> None:
     assert runner.invoke(app, ["--version"]).output.strip() == f"usjst-data {usjst_data.__version__}"
 
 
-@pytest.mark.parametrize("command", ["validate", "build", "tables", "show", "stats"])
+@pytest.mark.parametrize(
+    "command", ["validate", "build", "tables", "show", "stats", "sql", "export", "serve", "cite", "schema"]
+)
 def test_every_command_has_help(command: str) -> None:
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0
@@ -94,8 +99,55 @@ def test_every_command_has_help(command: str) -> None:
 def test_module_entry_point_without_traceback(tmp_path: Path) -> None:
     (tmp_path / "datapackage.json").write_text("[1, 2")
     out = subprocess.run(
-        [sys.executable, "-m", "usjst_data", "validate", str(tmp_path)], capture_output=True, text=True
+        [sys.executable, "-m", "usjst_data", "validate", str(tmp_path)], capture_output=True, text=True, check=False
     )
     assert out.returncode == 1
     assert "[json-error]" in out.stdout
     assert "Traceback" not in out.stderr
+
+
+def test_plot_timeline_writes_png(built: Path, tmp_path: Path) -> None:
+    out = tmp_path / "timeline.png"
+    data = built / "usjst_data" / "data"
+    result = runner.invoke(app, ["plot", "timeline", "-o", str(out), "--data", str(data)])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"wrote {out}\n"
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_schema_formats() -> None:
+    result = runner.invoke(app, ["schema", "meetings", "--format", "table-schema"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == table_schema(TABLES_BY_NAME["meetings"])
+    result = runner.invoke(app, ["schema", "meetings"])
+    assert json.loads(result.output)["title"] == "Meeting"
+
+
+def test_schema_unknown_table_lists_valid_names() -> None:
+    result = runner.invoke(app, ["schema", "meeting"])
+    assert result.exit_code == 2
+    assert "error: unknown table 'meeting'; valid tables: sources" in result.output
+
+
+def test_validate_seeds_folder() -> None:
+    seeds = Path(__file__).parent / "fixtures" / "seeds"
+    result = runner.invoke(app, ["validate", str(seeds)])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().endswith("valid")
+
+
+def test_validate_pick_skip_and_limit(built: Path) -> None:
+    csv = built / "usjst_data" / "data" / "domains.csv"
+    csv.write_bytes(csv.read_bytes().replace(b"space,Space,", b"Space,Space,"))
+    report = json.loads(runner.invoke(app, ["validate", str(built), "--format", "json"]).output)
+    assert {"hash-mismatch", "pattern-error"} <= set(report["counts"])
+    picked = json.loads(
+        runner.invoke(app, ["validate", str(built), "--format", "json", "--pick", "hash-mismatch"]).output
+    )
+    assert picked["counts"] == {"hash-mismatch": 1}
+    skipped = runner.invoke(app, ["validate", str(built), "--skip", "hash-mismatch", "--skip", "pattern-error"])
+    assert "[hash-mismatch]" not in skipped.output
+    assert "[pattern-error]" not in skipped.output
+    limited = json.loads(runner.invoke(app, ["validate", str(built), "--format", "json", "--limit-errors", "1"]).output)
+    assert limited["error_count"] == 1
+    assert limited["truncated"] is True

@@ -69,3 +69,25 @@ def test_import_is_light() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
     assert usjst_data.__version__.count(".") == 2
+
+
+def test_engines_share_the_typed_columns() -> None:
+    import polars as pl
+    import pyarrow as pa
+
+    frame = usjst_data.load("funding_commitments")
+    arrow = usjst_data.load("funding_commitments", engine="arrow")
+    polars_frame = usjst_data.load("funding_commitments", engine="polars")
+    assert arrow.column_names == list(frame.columns) == polars_frame.columns
+    assert arrow.num_rows == len(frame) == polars_frame.height
+    assert pa.types.is_decimal(arrow.schema.field("amount").type)
+    assert isinstance(polars_frame.schema["amount"], pl.Decimal)
+    assert polars_frame.schema["kind"] == pl.Enum(list(frame["kind"].cat.categories))
+    assert arrow.column("announced").to_pylist() == [None if pd.isna(v) else v for v in frame["announced"]]
+    assert polars_frame["id"].to_list() == arrow.column("id").to_pylist()
+
+
+def test_missing_extra_names_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "polars", None)
+    with pytest.raises(usjst_data.errors.MissingExtraError, match=r'pip install "usjst-data\[polars\]"'):
+        usjst_data.load("domains", engine="polars")

@@ -14,10 +14,12 @@ from .meta import VERSION as __version__
 
 if TYPE_CHECKING:
     from .builder import build
+    from .citing import cite
     from .coverage import stats
     from .errors import PackageError, SeedError, UnknownRecordError, UnknownTableError, UsjstError
     from .loader import load, record, records, tables
     from .report import Problem, Report
+    from .sql import connect
     from .validator import validate
 
 __all__ = [
@@ -30,6 +32,8 @@ __all__ = [
     "UsjstError",
     "__version__",
     "build",
+    "cite",
+    "connect",
     "load",
     "record",
     "records",
@@ -40,6 +44,8 @@ __all__ = [
 
 _LAZY = {
     "build": "builder",
+    "cite": "citing",
+    "connect": "sql",
     "PackageError": "errors",
     "SeedError": "errors",
     "UnknownRecordError": "errors",

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import importlib.abc
 import json
+import sys
 from collections import defaultdict
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from .errors import UsjstError
 from .meta import VERSION
+from .report import DEFAULT_PER_KIND, Problem, Report
+
+if TYPE_CHECKING:
+    from .validator import Progress
 
 app = typer.Typer(
     help="The US–Japan science and technology cooperation dataset: validate, build, browse.",
@@ -48,41 +54,90 @@ def _root(
     """The US–Japan science and technology cooperation dataset."""
 
 
-def format_report_text(report: Any, shown: int = DEFAULT_SHOWN) -> str:
-    """A report as grep-able lines grouped by resource and code, repetition capped at ``shown``."""
-    groups: dict[tuple[str, str], list[Any]] = defaultdict(list)
+def format_report_text(report: Report, shown: int = DEFAULT_SHOWN) -> str:
+    """A report as grep-able lines grouped by resource and code, at most ``shown`` of each kind."""
+    groups: dict[tuple[str, str, str], list[Problem]] = defaultdict(list)
     for problem in report.problems:
-        groups[(problem.resource or "package", problem.code)].append(problem)
+        groups[problem.kind].append(problem)
+    left_out = dict(report.omitted())
     lines: list[str] = []
-    for (resource, code), problems in groups.items():
+    for kind in sorted(groups, key=lambda k: (k[0], k[1], k[2])):
+        problems = groups[kind]
         lines.extend(p.line() for p in problems[:shown])
-        if len(problems) > shown:
-            lines.append(f"... and {len(problems) - shown:,} more {code} in {resource}")
+        more = len(problems[shown:]) + left_out.get(kind, 0)
+        if more:
+            resource, code, name = kind
+            lines.append(f"... and {more:,} more {code} in {name or resource}")
     rows = sum(report.tables.values())
-    errors = len(report.errors)
+    errors = report.error_count
     verdict = "valid" if report.valid else f"invalid: {errors:,} error{'' if errors == 1 else 's'}"
+    if report.truncated:
+        verdict += " (stopped at --limit-errors)"
     lines.append(f"{report.target}: {len(report.tables)} tables, {rows:,} rows, {verdict}")
     return "\n".join(lines)
+
+
+def _progress() -> tuple[Any, Progress | None]:
+    """A progress bar on a terminal; nothing when output is piped."""
+    import sys
+
+    if not sys.stderr.isatty():
+        return None, None
+    from rich.progress import BarColumn, DownloadColumn, TextColumn
+    from rich.progress import Progress as Bar
+
+    bar = Bar(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), transient=True)
+    tasks: dict[str, Any] = {}
+
+    def update(resource: str, done: int, total: int) -> None:
+        if resource not in tasks:
+            tasks[resource] = bar.add_task(resource, total=total)
+        bar.update(tasks[resource], completed=done)
+
+    return bar, update
 
 
 @app.command()
 def validate(
     path: Annotated[
-        Path | None, typer.Argument(help="A datapackage.json or a folder holding one; default: the shipped data.")
+        Path | None,
+        typer.Argument(help="A datapackage.json, a folder holding one, or a seeds/ folder; default: the shipped data."),
     ] = None,
     format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.TEXT,
+    limit_errors: Annotated[
+        int | None, typer.Option("--limit-errors", min=1, help="Stop after this many errors.")
+    ] = None,
+    pick: Annotated[list[str] | None, typer.Option("--pick", help="Report only these codes (repeatable).")] = None,
+    skip: Annotated[list[str] | None, typer.Option("--skip", help="Do not report these codes (repeatable).")] = None,
+    max_per_kind: Annotated[
+        int, typer.Option("--max-per-kind", min=0, help="Problems kept in full per resource, code and field.")
+    ] = DEFAULT_PER_KIND,
+    shown: Annotated[int, typer.Option("--shown", min=0, help="Text output: problems shown per kind.")] = DEFAULT_SHOWN,
 ) -> None:
     """Check a data package: descriptor, files and hashes, every cell, keys, and the domain rules."""
+    from .validator import Options
     from .validator import validate as run
 
+    bar, progress = _progress() if format is Format.TEXT else (None, None)
+    options = Options(
+        max_per_kind=max_per_kind,
+        limit_errors=limit_errors,
+        pick=frozenset(pick or ()),
+        skip=frozenset(skip or ()),
+        progress=progress,
+    )
     try:
-        report = run(path)
+        if bar is not None:
+            with bar:
+                report = run(path, options)
+        else:
+            report = run(path, options)
     except UsjstError as exc:
         raise _fail(str(exc)) from None
     if format is Format.JSON:
         typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
-        typer.echo(format_report_text(report))
+        typer.echo(format_report_text(report, shown))
     raise typer.Exit(0 if report.valid else 1)
 
 
@@ -164,6 +219,182 @@ def stats() -> None:
             typer.echo(f"  {name}: " + ", ".join(f"{f} {share:.0%}" for f, share in fields.items()))
 
 
+class SqlFormat(StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+
+
+class ExportFormat(StrEnum):  # = usjst_data.export.FORMATS
+    SQLITE = "sqlite"
+    JSON = "json"
+    JSONL = "jsonl"
+    XLSX = "xlsx"
+
+
+class CiteFormat(StrEnum):
+    PLAIN = "plain"
+    BIBTEX = "bibtex"
+
+
+def _cell_text(value: Any) -> str:
+    """A query result value as text: empty for null, JSON for lists, exact digits for decimals."""
+    from datetime import date
+    from decimal import Decimal
+
+    if value is None:
+        return ""
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False, default=_cell_text)
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def format_rows_table(names: list[str], rows: list[tuple[Any, ...]]) -> str:
+    """Rows as an aligned text table: a header, a rule, one line per row, and a row count."""
+    cells = [[_cell_text(v) for v in row] for row in rows]
+    widths = [max([len(name), *(len(row[i]) for row in cells)]) for i, name in enumerate(names)]
+    lines = ["  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in cells]
+    lines.append(f"({len(rows)} row{'' if len(rows) == 1 else 's'})")
+    return "\n".join(lines)
+
+
+@app.command()
+def sql(
+    statement: Annotated[str, typer.Argument(metavar="SQL", help="A DuckDB query over the tables and views.")],
+    format: Annotated[SqlFormat, typer.Option("--format", help="Output format.")] = SqlFormat.TABLE,
+) -> None:
+    """Run SQL on every table and on the joined views (timeline, commitments_with_parties, ...) with DuckDB."""
+    import csv
+    import sys
+
+    from .sql import query
+
+    try:
+        names, rows = query(statement)
+    except UsjstError as exc:
+        raise _fail(str(exc)) from None
+    if format is SqlFormat.JSON:
+        records = [dict(zip(names, row, strict=True)) for row in rows]
+        typer.echo(json.dumps(records, indent=2, ensure_ascii=False, default=_cell_text))
+    elif format is SqlFormat.CSV:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(names)
+        writer.writerows([_cell_text(v) for v in row] for row in rows)
+    else:
+        typer.echo(format_rows_table(names, rows))
+
+
+@app.command()
+def export(
+    fmt: Annotated[ExportFormat, typer.Argument(metavar="FORMAT", help="sqlite, json, jsonl or xlsx.")],
+    out: Annotated[Path, typer.Argument(help="File to write, e.g. usjst.db; sqlite also writes metadata.json.")],
+) -> None:
+    """Write the whole package as SQLite (with Datasette metadata), JSON, JSON Lines or an Excel workbook."""
+    from .export import export as run
+
+    try:
+        written = run(fmt.value, out)
+    except UsjstError as exc:
+        raise _fail(str(exc)) from None
+    for path in written:
+        typer.echo(f"wrote {path}")
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option("--port", "-p", help="Port on 127.0.0.1 to serve on.")] = 8001,
+) -> None:
+    """Browse and search the tables in Datasette on this machine only (needs the `web` extra)."""
+    from .serve import DATABASE
+    from .serve import serve as run
+
+    typer.echo(f"serving http://127.0.0.1:{port}/{DATABASE} (Ctrl-C to stop)", err=True)
+    try:
+        run(port=port)
+    except UsjstError as exc:
+        raise _fail(str(exc)) from None
+
+
+@app.command()
+def cite(
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="Record id, or a link record's keys joined by `/`.")],
+    table: Annotated[str | None, typer.Option("--table", help="Table of the record, if the id is in several.")] = None,
+    format: Annotated[CiteFormat, typer.Option("--format", help="Output format.")] = CiteFormat.PLAIN,
+) -> None:
+    """Print how to cite a record: the dataset, then each source behind it with its locators."""
+    from .citing import cite as run
+
+    try:
+        text = run(record_id, table)
+    except UsjstError as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(text.bibtex if format is CiteFormat.BIBTEX else text.plain, nl=False)
+
+
+plot_app = typer.Typer(help="Draw figures of the dataset.", no_args_is_help=True)
+app.add_typer(plot_app, name="plot")
+
+
+@plot_app.command()
+def timeline(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="File to write; .png, .svg or .pdf by its suffix.")
+    ] = Path("timeline.png"),
+    data: Annotated[
+        Path | None, typer.Option("--data", help="Folder of a built package's CSV files; default: the shipped data.")
+    ] = None,
+) -> None:
+    """Draw a timeline of agreements, dialogues, meetings, programs, commitments and policies since 1960."""
+    from .plot import plot_timeline
+
+    try:
+        path = plot_timeline(output, data)
+    except UsjstError as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(f"wrote {path}")
+
+
+class SchemaFormat(StrEnum):
+    JSON_SCHEMA = "json-schema"
+    TABLE_SCHEMA = "table-schema"
+
+
+@app.command()
+def schema(
+    table: Annotated[str, typer.Argument(help="Table name (see `usjst tables`).")],
+    format: Annotated[
+        SchemaFormat, typer.Option("--format", help="JSON Schema of the model, or Frictionless Table Schema.")
+    ] = SchemaFormat.JSON_SCHEMA,
+) -> None:
+    """Print a table's schema as JSON."""
+    from .schema_export import render_schema
+
+    try:
+        typer.echo(render_schema(table, format.value), nl=False)
+    except UsjstError as exc:
+        raise _fail(str(exc)) from None
+
+
+class _RefusePandas(importlib.abc.MetaPathFinder):
+    """Makes ``import pandas`` fail, for a process that only validates.
+
+    pyarrow imports pandas, when it is installed, on its first conversion of a Python value.
+    Validation never uses it, and the import is a large share of a short run's time.
+    """
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+        if name == "pandas" or name.startswith("pandas."):
+            raise ModuleNotFoundError(f"pandas is not needed to validate: {name}", name=name)
+
+
 def main() -> None:
     """Entry point of the ``usjst`` console script."""
+    if sys.argv[1:2] == ["validate"] and "pandas" not in sys.modules:
+        sys.meta_path.insert(0, _RefusePandas())
     app()

@@ -54,6 +54,16 @@ class MissingExtraError(UsjstError):
         self.extra = extra
 
 
+def require(module: str, extra: str) -> None:
+    """Import ``module`` or raise MissingExtraError naming the extra that installs it."""
+    import importlib
+
+    try:
+        importlib.import_module(module)
+    except ModuleNotFoundError:
+        raise MissingExtraError(module, extra) from None
+
+
 class AmbiguousRecordError(UsjstError):
     """A record id found in more than one table; the message lists them."""
 

@@ -1,19 +1,21 @@
-"""Reading the shipped tables: typed pandas DataFrames and validated model records."""
+"""Reading the shipped tables: typed data frames (pandas, Polars, Arrow) and validated records."""
 
 from __future__ import annotations
 
-import csv
 import io
-from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal, overload
 
-from .errors import UnknownRecordError, UnknownTableError
+from .datafiles import data_root, read_records
+from .errors import MissingExtraError, UnknownRecordError, UnknownTableError
 from .models import TABLES, TABLES_BY_NAME, Record, Table, record_key
-from .schema import columns, pandas_dtypes, row_values
+from .schema import columns, pandas_dtypes
 
 if TYPE_CHECKING:
     import pandas as pd
+    import polars as pl
     import pyarrow as pa
+
+Engine = Literal["pandas", "polars", "arrow"]
 
 
 def tables() -> list[str]:
@@ -28,29 +30,60 @@ def _table(name: str) -> Table:
         raise UnknownTableError(name, tables()) from None
 
 
-def _data_file(name: str) -> bytes:
-    return (resources.files("usjst_data") / "data" / name).read_bytes()
+@overload
+def load(name: str, engine: Literal["pandas"] = "pandas") -> pd.DataFrame: ...
+@overload
+def load(name: str, engine: Literal["polars"]) -> pl.DataFrame: ...
+@overload
+def load(name: str, engine: Literal["arrow"]) -> pa.Table: ...
+def load(name: str, engine: Engine = "pandas") -> Any:
+    """A table typed from the schema, as a pandas or Polars DataFrame or an Arrow table.
 
-
-def load(name: str) -> pd.DataFrame:
-    """A table as a pandas DataFrame typed from the schema.
-
-    Enums are categoricals, integers nullable, amounts exact decimals, lists Arrow lists, and
-    partial dates strings at their own precision (`1988`, `2019-05`, `2019-05-02`).
+    In every engine: controlled vocabularies are categoricals listing every allowed value,
+    integers nullable, amounts exact decimals, lists lists, and partial dates strings at their
+    own precision (`1988`, `2019-05`, `2019-05-02`).
     """
+    arrow = _arrow(_table(name))
+    if engine == "arrow":
+        return arrow
+    if engine == "polars":
+        return _polars(name, arrow)
+    if engine == "pandas":
+        typed: pd.DataFrame = arrow.to_pandas(types_mapper=_keep_arrow, ignore_metadata=True)
+        return typed.astype(pandas_dtypes(name))
+    raise ValueError(f"unknown engine {engine!r}; use pandas, polars or arrow")
+
+
+def _arrow(table: Table) -> pa.Table:
+    """The table's Parquet file with partial dates as text and categories listing every value."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    table = _table(name)
-    arrow = pq.read_table(io.BytesIO(_data_file(f"{table.name}.parquet")))
-    dtypes = pandas_dtypes(table.name)
-    frame = arrow.to_pandas(types_mapper=_keep_arrow, ignore_metadata=True)
+    stored = pq.read_table(io.BytesIO((data_root() / f"{table.name}.parquet").read_bytes()))
+    arrays, fields = [], []
     for column in columns(table.name):
+        values = stored.column(column.name).combine_chunks()
         if column.kind == "partial_date":
-            frame[column.name] = [_date_text(v) for v in arrow.column(column.name).to_pylist()]
-        elif column.enum:  # Parquet dictionaries hold only the values used; the dtype lists them all
-            frame[column.name] = frame[column.name].astype(object).astype(dtypes[column.name])
-    typed: pd.DataFrame = frame.astype(dtypes)
-    return typed
+            values = pa.array([_date_text(v) for v in values.to_pylist()], pa.string())
+        elif column.enum:
+            categories = pa.array(column.enum, pa.string())
+            plain = values.cast(pa.string())
+            values = pa.DictionaryArray.from_arrays(pc.index_in(plain, value_set=categories), categories)
+        arrays.append(values)
+        fields.append(pa.field(column.name, values.type, metadata={"description": column.description}))
+    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+
+
+def _polars(name: str, arrow: pa.Table) -> pl.DataFrame:
+    try:
+        import polars as pl
+    except ModuleNotFoundError:
+        raise MissingExtraError("polars", "polars") from None
+    frame = pl.from_arrow(arrow)
+    assert isinstance(frame, pl.DataFrame)
+    enums = {c.name: pl.Enum(list(c.enum)) for c in columns(name) if c.enum}
+    return frame.with_columns([pl.col(n).cast(pl.String).cast(t) for n, t in enums.items()])
 
 
 def _keep_arrow(arrow_type: pa.DataType) -> pd.ArrowDtype | None:
@@ -69,9 +102,8 @@ def _date_text(parts: dict[str, int | None] | None) -> str | None:
 
 def records(name: str) -> list[Record]:
     """A table as validated model instances, read from its shipped CSV."""
-    table = _table(name)
-    text = _data_file(f"{table.name}.csv").decode("utf-8")
-    return [table.model.model_validate(row_values(table.name, row)) for row in csv.DictReader(io.StringIO(text))]
+    _table(name)
+    return read_records(name)
 
 
 def record(name: str, key: str) -> Record:

@@ -44,7 +44,9 @@ FORMAT_PATTERNS = {
 }
 KNOWN_TYPES = {"string", "boolean", "object", "array", "list", "geojson", "any", *TYPE_PATTERNS}
 JSON_TYPES = {"object": dict, "array": list, "geojson": dict}
-FORMULA = r"^[=+@\t\r]"
+FORMULA_STARTS = ["=", "+", "@", "\t", "\r"]  # what spreadsheets run as a formula
+# Types whose strict cast accepts exactly the values the type allows: a clean cast skips the regex.
+CASTS = {"integer": "int64", "number": "float64"}
 
 
 @dataclass
@@ -57,7 +59,6 @@ class Table:
     row_numbers: Any = None  # numpy int64 array of file row numbers, when rows were skipped
     first_row: int = 2
     num_rows: int = 0
-    bad: Any = None  # boolean array: rows of the current batch with an error in some cell
     bad_positions: list[Any] = field(default_factory=list)  # numpy arrays of such rows, whole table
     skipped: list[str] = field(default_factory=list)  # text of rows the parser could not split
 
@@ -116,8 +117,23 @@ def _full(pattern: str) -> str:
     return f"^(?:{pattern})$"
 
 
+Found = tuple[tuple[str, str, str], list[Problem], int]  # kind, problems kept in full, how many in all
+
+
+@dataclass
+class ColumnResult:
+    """What the checks of one column found: problems per kind, and which rows had an error."""
+
+    found: list[Found] = field(default_factory=list)
+    bad: Any = None
+
+
 class _Cells:
-    """Checks of one column, each marking the cells that fail and have not failed before."""
+    """Checks of one column, each marking the cells that fail and have not failed before.
+
+    It only reads the report (to know how many problems are still kept in full), so the columns
+    of a batch can be checked in parallel and their results added in order afterwards.
+    """
 
     def __init__(self, table: Table, spec: FieldSpec, values: pa.ChunkedArray, report: Report) -> None:
         import pyarrow.compute as pc
@@ -127,11 +143,15 @@ class _Cells:
         self.missing = pc.is_null(values)
         self.failed = self.missing  # missing cells are only checked by `required`
         self.offset = 0
+        self.parsed: Any = None
+        self.result = ColumnResult()
 
     def fail(self, mask: Any, code: str, message: Callable[[str], str], severity: str = "error") -> None:
         """Report the cells selected by ``mask`` that no earlier check reported."""
         pc = self.pc
-        new = pc.fill_null(pc.and_kleene(mask, pc.invert(self.failed)), False)
+        new = pc.and_kleene(mask, pc.invert(self.failed))
+        if new.null_count:
+            new = pc.fill_null(new, False)
         self.failed = pc.or_(self.failed, new)
         self.emit(new, code, message, severity)
 
@@ -141,10 +161,12 @@ class _Cells:
         total = pc.sum(new).as_py() or 0
         if total == 0:
             return
+        result = self.result
         if severity == "error":
-            self.table.bad = new if self.table.bad is None else pc.or_(self.table.bad, new)
+            result.bad = new if result.bad is None else pc.or_(result.bad, new)
         kind = (self.table.name, code, self.spec.name)
-        keep = min(total, self.report.room(kind))
+        taken = sum(len(problems) for k, problems, _ in result.found if k == kind)
+        keep = min(total, max(0, self.report.room(kind) - taken))
         positions = pc.indices_nonzero(new).slice(0, keep) if keep else None
         problems = []
         if positions is not None:
@@ -164,7 +186,15 @@ class _Cells:
                 )
                 for cell, row in zip(cells, rows, strict=True)
             ]
-        self.report.add_many(kind, problems, total)
+        result.found.append((kind, problems, total))
+
+    def casts_cleanly(self, target: str) -> bool:
+        """Whether every value converts to ``target``; the parsed values are kept for range checks."""
+        try:
+            self.parsed = self.pc.cast(self.values, target)
+        except Exception:  # ArrowInvalid: some value does not parse; the pattern will say which
+            return False
+        return True
 
     def matches(self, pattern: str) -> Any:
         """Which cells fully match a regular expression (RE2 when it can, Python's re otherwise)."""
@@ -180,7 +210,7 @@ class _Cells:
             )
 
 
-def check_cells(table: Table, spec: FieldSpec, values: pa.ChunkedArray, report: Report, offset: int) -> None:
+def check_cells(table: Table, spec: FieldSpec, values: pa.ChunkedArray, report: Report, offset: int) -> ColumnResult:
     """Check every cell of one column against its field's type, format and constraints."""
     import pyarrow as pa
 
@@ -192,10 +222,15 @@ def check_cells(table: Table, spec: FieldSpec, values: pa.ChunkedArray, report: 
         cells.emit(cells.missing, "required-error", lambda v: "a value is required")
     kind = spec.type
     expected = {"number": "a number", "integer": "an integer", "date": "a date (YYYY-MM-DD)"}.get(kind, f"a {kind}")
-    if kind in TYPE_PATTERNS:
+    if kind in CASTS and cells.casts_cleanly(CASTS[kind]):
+        pass  # every value parsed: the format is right, no pattern needs to run
+    elif kind in TYPE_PATTERNS:
         cells.fail(pc.invert(cells.matches(TYPE_PATTERNS[kind])), "type-error", lambda v: f"{v!r} is not {expected}")
-    if kind in ("date", "datetime", "time") and spec.spec.get("format", "default") == "default":
-        cells.fail(pc.invert(_round_trips(pc, values, kind)), "type-error", lambda v: f"{v!r} is not a real {kind}")
+    if kind in ("date", "datetime") and spec.spec.get("format", "default") == "default":
+        real = real_dates(pc.utf8_slice_codeunits(values, 0, 10), cells.failed)
+        cells.fail(pc.invert(real), "type-error", lambda v: f"{v!r} is not a real {kind}")
+    elif kind == "time":
+        cells.fail(pc.invert(_real_times(pc, values)), "type-error", lambda v: f"{v!r} is not a real time")
     elif kind == "boolean":
         truthy = spec.spec.get("trueValues", ["true", "True", "TRUE", "1"])
         falsy = spec.spec.get("falseValues", ["false", "False", "FALSE", "0"])
@@ -209,8 +244,11 @@ def check_cells(table: Table, spec: FieldSpec, values: pa.ChunkedArray, report: 
         fmt = spec.spec["format"]
         cells.fail(pc.invert(cells.matches(FORMAT_PATTERNS[fmt])), "type-error", lambda v: f"{v!r} is not an {fmt}")
     _check_constraints(cells, pa, pc)
-    if kind == "string":
-        cells.fail(pc.match_substring_regex(values, FORMULA), "formula-cell", _formula_message, severity="warning")
+    if kind == "string" and spec.allowed is None and "pattern" not in c:
+        # Free text only: an enum or a pattern already decides what a cell may start with.
+        first = pc.utf8_slice_codeunits(values, 0, 1)
+        cells.fail(pc.is_in(first, value_set=pa.array(FORMULA_STARTS)), "formula-cell", _formula_message, "warning")
+    return cells.result
 
 
 def _formula_message(value: str) -> str:
@@ -229,8 +267,10 @@ def _check_constraints(cells: _Cells, pa: Any, pc: Any) -> None:
         cells.fail(pc.invert(cells.matches(pattern)), "pattern-error", lambda v: f"{v!r} does not match {pattern}")
     numeric = spec.type in ("integer", "number")
     if numeric and any(k in c for k in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")):
-        ok = pc.invert(cells.failed)
-        parsed = pc.cast(pc.if_else(ok, values, pa.scalar("0")), pa.float64(), safe=False)
+        parsed = cells.parsed
+        if parsed is None:
+            ok = pc.invert(cells.failed)
+            parsed = pc.cast(pc.if_else(ok, values, pa.scalar("0")), pa.float64(), safe=False)
         for key, op, word in (
             ("minimum", pc.less, ">="),
             ("maximum", pc.greater, "<="),
@@ -245,7 +285,8 @@ def _check_constraints(cells: _Cells, pa: Any, pc: Any) -> None:
             if isinstance(c.get(key), str):
                 bound = c[key]
                 cells.fail(op(values, bound), "range-error", _out_of_range(word, bound))
-    length = pc.utf8_length(values)
+    if isinstance(c.get("minLength"), int) or isinstance(c.get("maxLength"), int):
+        length = pc.utf8_length(values)
     if isinstance(c.get("minLength"), int):
         low = c["minLength"]
         cells.fail(pc.less(length, low), "length-error", lambda v: f"must have at least {low} characters")
@@ -258,19 +299,47 @@ def _out_of_range(word: str, bound: object) -> Callable[[str], str]:
     return lambda value: f"must be {word} {bound}, got {value}"
 
 
-def _round_trips(pc: Any, values: Any, kind: str) -> Any:
-    """Dates must survive parsing and formatting unchanged: 2021-02-30 and 2021-2-3 do not."""
+def real_dates(values: Any, malformed: Any = None) -> Any:
+    """Which YYYY-MM-DD strings name a real calendar day (2021-02-30 does not); null stays null.
+
+    ``malformed`` marks values already known not to be YYYY-MM-DD, which saves a regex pass.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def number(start: int, stop: int) -> Any:
+        return pc.cast(pc.utf8_slice_codeunits(values, start, stop), pa.int32(), safe=False)
+
+    if malformed is None:
+        digits = pc.match_substring_regex(values, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+    else:
+        digits = pc.invert(malformed)
+    values = pc.if_else(digits, values, pa.scalar("2000-01-01"))
+    year, month, day = number(0, 4), number(5, 7), number(8, 10)
+    month_ok = pc.and_(pc.greater_equal(month, 1), pc.less_equal(month, 12))
+    lengths = pa.array([31, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], pa.int32())
+    longest = pc.take(lengths, pc.if_else(month_ok, month, 0))
+
+    def divisible(by: int) -> Any:
+        return pc.equal(pc.multiply(pc.divide(year, by), by), year)
+
+    leap = pc.and_(divisible(4), pc.or_(pc.invert(divisible(100)), divisible(400)))
+    longest = pc.add(longest, pc.cast(pc.and_(leap, pc.equal(month, 2)), pa.int32()))
+    day_ok = pc.and_(pc.greater_equal(day, 1), pc.less_equal(day, longest))
+    return pc.and_(digits, pc.and_(month_ok, day_ok))
+
+
+def _real_times(pc: Any, values: Any) -> Any:
     import pyarrow as pa
 
-    fmt = {"date": "%Y-%m-%d", "datetime": "%Y-%m-%dT%H:%M:%S", "time": "%H:%M:%S"}[kind]
-    width = {"date": 10, "datetime": 19, "time": 8}[kind]
-    head = pc.utf8_slice_codeunits(values, 0, width)
-    if kind == "time":
-        head = pc.binary_join_element_wise(pa.scalar("2000-01-01T"), head, "")
-        fmt = "%Y-%m-%dT%H:%M:%S"
-    parsed = pc.strptime(head, format=fmt, unit="s", error_is_null=True)
-    again = pc.strftime(parsed, format=fmt)
-    return pc.fill_null(pc.equal(again, head), False)
+    head = pc.utf8_slice_codeunits(values, 0, 8)
+    parsed = pc.strptime(
+        pc.binary_join_element_wise(pa.scalar("2000-01-01T"), head, ""),
+        format="%Y-%m-%dT%H:%M:%S",
+        unit="s",
+        error_is_null=True,
+    )
+    return pc.fill_null(pc.is_valid(parsed), False)
 
 
 def _is_json(text: str, wanted: type) -> bool:
@@ -300,6 +369,23 @@ class Dialect:
             escape_char=spec.get("escapeChar") if isinstance(spec.get("escapeChar"), str) else None,
             header=bool(spec.get("header", True)),
         )
+
+
+def is_utf8(path: Path) -> bool:
+    """Whether the whole file is valid UTF-8, checked by Arrow over a memory map (no Python copy)."""
+    import struct
+
+    import pyarrow as pa
+
+    with pa.memory_map(str(path)) as mapped:
+        data = mapped.read_buffer()
+        offsets = pa.py_buffer(struct.pack("<qq", 0, data.size))
+        whole = pa.LargeBinaryArray.from_buffers(pa.large_binary(), 1, [None, offsets, data])
+        try:
+            whole.cast(pa.large_string())
+        except pa.ArrowInvalid:
+            return False
+    return True
 
 
 def read_header(path: Path, dialect: Dialect, encoding: str) -> list[str] | None:
@@ -335,12 +421,14 @@ def read_batches(
     import pyarrow.csv as pacsv
 
     invalid = InvalidRows()
+    whole = path.stat().st_size <= WHOLE_FILE_LIMIT
     read = pacsv.ReadOptions(
         column_names=names,
         skip_rows=1 if dialect.header else 0,
         encoding=encoding,
         use_threads=threads,
-        block_size=BATCH_BYTES,
+        # Small blocks let a whole-file read parse in parallel; streamed batches are larger.
+        block_size=(1 << 20) if whole else BATCH_BYTES,
     )
     parse = pacsv.ParseOptions(
         delimiter=dialect.delimiter,
@@ -356,8 +444,17 @@ def read_batches(
         strings_can_be_null=True,
         quoted_strings_can_be_null=True,
     )
-    if path.stat().st_size <= WHOLE_FILE_LIMIT:
-        yield pacsv.read_csv(path, read_options=read, parse_options=parse, convert_options=convert), invalid
+    if whole:
+        try:
+            table = pacsv.read_csv(path, read_options=read, parse_options=parse, convert_options=convert)
+        except pa.ArrowInvalid as exc:
+            if "straddl" not in str(exc):
+                raise
+            # A cell larger than a parse block (a multi-megabyte cell): parse the file as one block.
+            read.block_size = path.stat().st_size + 1
+            invalid.rows.clear()
+            table = pacsv.read_csv(path, read_options=read, parse_options=parse, convert_options=convert)
+        yield table, invalid
         return
     with pacsv.open_csv(path, read_options=read, parse_options=parse, convert_options=convert) as reader:
         for batch in reader:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -18,7 +20,17 @@ from typing import Any
 from . import meta
 from .errors import PackageError, SeedError
 from .report import DEFAULT_PER_KIND, Problem, Report, shorten
-from .tablecheck import KNOWN_TYPES, Dialect, FieldSpec, Table, check_cells, read_batches, read_header
+from .tablecheck import (
+    KNOWN_TYPES,
+    WHOLE_FILE_LIMIT,
+    Dialect,
+    FieldSpec,
+    Table,
+    check_cells,
+    is_utf8,
+    read_batches,
+    read_header,
+)
 
 Progress = Callable[[str, int, int], None]  # (resource name, bytes done, bytes total)
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -148,21 +160,49 @@ def _validate_resources(
     descriptor: dict[str, Any], base: Path, report: Report, progress: Progress | None
 ) -> dict[str, Table]:
     tables: dict[str, Table] = {}
+    needed = _key_columns(descriptor["resources"])
     for index, resource in enumerate(descriptor["resources"]):
         if report.full:
             break
         if not isinstance(resource, dict):
             continue
         name = str(resource.get("name", f"resource-{index}"))
-        table = _validate_resource(resource, name, base, report, progress)
+        keep = None if descriptor.get("name") == meta.NAME else needed.get(name, set())
+        table = _validate_resource(resource, name, base, report, progress, keep)
         if table is not None:
             tables[name] = table
             report.tables[name] = table.num_rows
     return tables
 
 
+def _key_columns(resources: list[Any]) -> dict[str, set[str]]:
+    """Per resource, the columns the key checks read: primary, unique and foreign keys, both ends."""
+    needed: dict[str, set[str]] = {}
+    for resource in resources:
+        if not isinstance(resource, dict) or not isinstance(resource.get("schema"), dict):
+            continue
+        name, schema = str(resource.get("name")), resource["schema"]
+        columns = needed.setdefault(name, set())
+        columns.update(_as_list(schema.get("primaryKey")))
+        for unique in schema.get("uniqueKeys") or []:
+            columns.update(_as_list(unique))
+        for spec in schema.get("fields") or []:
+            if (
+                isinstance(spec, dict)
+                and isinstance(spec.get("constraints"), dict)
+                and spec["constraints"].get("unique")
+            ):
+                columns.add(str(spec.get("name")))
+        for fk in schema.get("foreignKeys") or []:
+            if isinstance(fk, dict) and isinstance(fk.get("reference"), dict):
+                columns.update(_as_list(fk.get("fields")))
+                target = fk["reference"].get("resource") or name
+                needed.setdefault(str(target), set()).update(_as_list(fk["reference"].get("fields")))
+    return needed
+
+
 def _validate_resource(
-    resource: dict[str, Any], name: str, base: Path, report: Report, progress: Progress | None
+    resource: dict[str, Any], name: str, base: Path, report: Report, progress: Progress | None, keep: set[str] | None
 ) -> Table | None:
     relative = resource.get("path")
     if isinstance(relative, list):
@@ -184,22 +224,27 @@ def _validate_resource(
     if not full.is_file():
         report.add(Problem("missing-file", "file does not exist", resource=name, file=relative))
         return None
-    leading = _check_file(full, resource, name, relative, report)
     parquet = resource.get("parquet")
     if isinstance(parquet, dict) and "path" in parquet:
         extra = _safe_path(parquet["path"], base)
         if extra is None or not extra.is_file():
             report.add(Problem("missing-file", "Parquet copy does not exist", resource=name, file=str(parquet["path"])))
         else:
-            _check_file(extra, parquet, name, str(parquet["path"]), report)
-    schema = _schema(resource.get("schema"), base, name, report)
-    if schema is None:
-        return None
-    return _check_table(full, resource, schema, name, relative, leading, report, progress)
+            report.extend(_file_problems(extra, parquet, name, str(parquet["path"])))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        integrity = pool.submit(_file_problems, full, resource, name, relative)
+        schema = _schema(resource.get("schema"), base, name, report)
+        table = None if schema is None else _check_table(full, resource, schema, name, relative, report, progress)
+        if table is not None and keep is not None:
+            # Only key columns are needed after the cell checks: free the rest before the key checks.
+            table.columns = {n: c for n, c in table.columns.items() if n in keep}
+        report.extend(integrity.result())
+    return table
 
 
-def _check_file(path: Path, facts: dict[str, Any], name: str, shown: str, report: Report) -> bytes:
-    """Size and hash against the descriptor; returns the first bytes of the file."""
+def _file_problems(path: Path, facts: dict[str, Any], name: str, shown: str) -> list[Problem]:
+    """Size, hash and NUL bytes, read in chunks (safe to run in a thread beside the parser)."""
+    problems: list[Problem] = []
     expected = facts.get("hash")
     algorithm, digest = "sha256", None
     if isinstance(expected, str):
@@ -208,30 +253,24 @@ def _check_file(path: Path, facts: dict[str, Any], name: str, shown: str, report
     try:
         hasher = hashlib.new(algorithm)
     except ValueError:
-        report.add(Problem("hash-mismatch", f"unknown hash algorithm {algorithm!r}", resource=name, file=shown))
+        problems.append(Problem("hash-mismatch", f"unknown hash algorithm {algorithm!r}", resource=name, file=shown))
         hasher, digest = hashlib.sha256(), None
-    size, leading = 0, b""
+    size, nul = 0, None
     with path.open("rb") as handle:
         while chunk := handle.read(_HASH_CHUNK):
-            if not leading:
-                leading = chunk[:4]
             if digest is not None:
                 hasher.update(chunk)
-            if b"\x00" in chunk and shown.endswith(".csv"):
-                offset = size + chunk.index(b"\x00")
-                report.add(Problem("encoding-error", f"NUL byte at byte {offset}", resource=name, file=shown))
+            if nul is None and b"\x00" in chunk:
+                nul = size + chunk.index(b"\x00")
             size += len(chunk)
+    where: dict[str, Any] = {"resource": name, "file": shown}
+    if nul is not None and not shown.endswith(".parquet"):
+        problems.append(Problem("encoding-error", f"NUL byte at byte {nul}; text files must not contain one", **where))
     if isinstance(facts.get("bytes"), int) and facts["bytes"] != size:
-        report.add(
-            Problem(
-                "bytes-mismatch", f"descriptor says {facts['bytes']} bytes, file has {size}", resource=name, file=shown
-            )
-        )
+        problems.append(Problem("bytes-mismatch", f"descriptor says {facts['bytes']} bytes, file has {size}", **where))
     if digest is not None and hasher.hexdigest() != digest.lower():
-        report.add(
-            Problem("hash-mismatch", f"{algorithm} of the file differs from the descriptor", resource=name, file=shown)
-        )
-    return leading
+        problems.append(Problem("hash-mismatch", f"{algorithm} of the file differs from the descriptor", **where))
+    return problems
 
 
 def _schema(schema: Any, base: Path, name: str, report: Report) -> dict[str, Any] | None:
@@ -260,7 +299,6 @@ def _check_table(
     schema: dict[str, Any],
     name: str,
     shown: str,
-    leading: bytes,
     report: Report,
     progress: Progress | None,
 ) -> Table | None:
@@ -277,12 +315,17 @@ def _check_table(
         return None
     encoding = str(resource.get("encoding", "utf-8")).lower()
     dialect = Dialect.parse(resource.get("dialect"))
-    if leading.startswith(b"\xef\xbb\xbf"):
+    with path.open("rb") as handle:
+        leading = handle.read(3)
+    if leading == b"\xef\xbb\xbf":
         report.add(
             Problem("encoding-error", "file starts with a UTF-8 byte-order mark; save it without one", row=1, **where)
         )
     if path.stat().st_size == 0:
         report.add(Problem("header-error", "file is empty; expected a header row", row=1, **where))
+        return None
+    if encoding.replace("-", "") == "utf8" and not is_utf8(path):
+        _report_undecodable(path, encoding, report, where)
         return None
     order = _header_order(path, dialect, encoding, names, report, where) if dialect.header else names
     if order is None:
@@ -292,13 +335,43 @@ def _check_table(
     table = Table(name=name, file=shown, first_row=2 if dialect.header else 1)
     try:
         _read_and_check(path, order, fields, dialect, encoding, missing, table, report, progress)
-    except UnicodeDecodeError as exc:
-        report.add(Problem("encoding-error", f"not valid {encoding}: {exc.reason} at byte {exc.start}", **where))
-        return None
-    except Exception as exc:  # the parser's own errors on malformed CSV become problems
-        report.add(Problem("dialect-error", f"cannot parse the file: {shorten(str(exc), 200)}", **where))
+    except Exception as exc:  # the parser's own errors on malformed input become problems
+        if not _report_undecodable(path, encoding, report, where):
+            report.add(Problem("dialect-error", f"cannot parse the file: {shorten(str(exc), 200)}", **where))
         return None
     return table
+
+
+def _report_undecodable(path: Path, encoding: str, report: Report, where: dict[str, Any]) -> bool:
+    """Report where the file stops decoding; False when it decodes after all."""
+    bad = _undecodable(path, encoding)
+    if bad is None:
+        return False
+    offset, line, reason = bad
+    report.add(
+        Problem("encoding-error", f"not valid {encoding} at byte {offset} (line {line}): {reason}", row=line, **where)
+    )
+    return True
+
+
+def _undecodable(path: Path, encoding: str) -> tuple[int, int, str] | None:
+    """Where the file first fails to decode: byte offset, line number and reason; None if it decodes."""
+    import codecs
+
+    try:
+        decoder = codecs.getincrementaldecoder(encoding)()
+    except LookupError:
+        return 0, 1, f"unknown encoding {encoding!r}"
+    offset, lines = 0, 1
+    with path.open("rb") as handle:
+        while chunk := handle.read(_HASH_CHUNK):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                return offset + exc.start, lines + chunk.count(b"\n", 0, exc.start), str(exc.reason)
+            offset += len(chunk)
+            lines += chunk.count(b"\n")
+    return None
 
 
 def _header_order(
@@ -364,28 +437,37 @@ def _read_and_check(
     import pyarrow.compute as pc
 
     total = path.stat().st_size
-    batches = list(read_batches(path, names, dialect, encoding, missing)) if total <= (256 << 20) else None
+    batches = list(read_batches(path, names, dialect, encoding, missing)) if total <= WHOLE_FILE_LIMIT else None
     if batches is not None and any(number is None for number, *_ in batches[-1][1].rows):
         # Multi-threaded parsing does not number the rows it skips: parse again in one thread.
+        batches = None
         batches = list(read_batches(path, names, dialect, encoding, missing, threads=False))
     stream = batches if batches is not None else read_batches(path, names, dialect, encoding, missing)
     offset = 0
     kept: dict[str, list[pa.ChunkedArray]] = {n: [] for n in names}
     invalid = None
-    for batch, invalid in stream:
-        _set_row_numbers(table, invalid, offset + batch.num_rows)
-        table.bad = None
-        for spec in fields:
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        for batch, invalid in stream:
+            _set_row_numbers(table, invalid, offset + batch.num_rows)
             if report.full:
                 return
-            check_cells(table, spec, batch.column(spec.name), report, offset)
-        for n in names:
-            kept[n].append(batch.column(n))
-        if table.bad is not None:
-            table.bad_positions.append(pc.indices_nonzero(table.bad).to_numpy() + offset)
-        offset += batch.num_rows
-        if progress:
-            progress(table.name, min(total, offset), total)
+            if batch.num_rows == 0:
+                continue
+            # Kernels release the GIL: columns are checked in parallel, their results added in order.
+            checks = [pool.submit(check_cells, table, f, batch.column(f.name), report, offset) for f in fields]
+            bad = None
+            for result in (check.result() for check in checks):
+                for kind, problems, count in result.found:
+                    report.add_many(kind, problems, count)
+                if result.bad is not None:
+                    bad = result.bad if bad is None else pc.or_(bad, result.bad)
+            if bad is not None:
+                table.bad_positions.append(pc.indices_nonzero(bad).to_numpy() + offset)
+            for n in names:
+                kept[n].append(batch.column(n))
+            offset += batch.num_rows
+            if progress:
+                progress(table.name, min(total, offset), total)
     table.num_rows = offset
     table.columns = {
         n: pa.chunked_array([c for part in parts for c in part.chunks], pa.string()) for n, parts in kept.items()
@@ -434,39 +516,40 @@ def _key(table: Table, fields: list[str]) -> Any:
 
 
 def _duplicates(table: Table, fields: list[str], code: str, report: Report) -> None:
+    """Rows whose key repeats an earlier row's, found by counting keys in a hash table."""
     import pyarrow.compute as pc
 
     if any(f not in table.columns for f in fields) or table.num_rows < 2:
         return
-    key = _key(table, fields).combine_chunks()
-    order = pc.sort_indices(key)
-    ordered = key.take(order)
-    same = pc.fill_null(pc.equal(ordered.slice(1), ordered.slice(0, len(ordered) - 1)), False)
-    total = pc.sum(same).as_py() or 0
-    if not total:
+    key = _key(table, fields)
+    distinct = len(pc.unique(key)) - (1 if key.null_count else 0)
+    if distinct == len(key) - key.null_count:
+        return  # the common case, settled by one hash pass
+    counts = pc.value_counts(key)
+    repeated = counts.filter(pc.and_(pc.greater(counts.field("counts"), 1), pc.is_valid(counts.field("values"))))
+    if len(repeated) == 0:
         return
+    total = pc.sum(pc.subtract(repeated.field("counts"), 1)).as_py()
     label = ",".join(fields)
     kind = (table.name, code, label)
-    same_list = same.to_pylist() if report.room(kind) else []
-    problems = []
-    for position in [i for i, s in enumerate(same_list) if s][: report.room(kind)]:
-        start = position
-        while start > 0 and same_list[start - 1]:
-            start -= 1
-        duplicate, first = order[position + 1].as_py(), order[start].as_py()
-        value = str(key[duplicate].as_py()).replace("\x1f", "/")
-        [row, first_row] = table.rows_of([duplicate, first])
-        problems.append(
-            Problem(
-                code,
-                f"{value!r} repeats row {first_row}",
-                file=table.file,
-                row=row,
-                resource=table.name,
-                field=label,
-                value=shorten(value),
-            )
-        )
+    room = report.room(kind)
+    problems: list[Problem] = []
+    if room:
+        positions = pc.indices_nonzero(pc.is_in(key, value_set=repeated.field("values"))).to_pylist()
+        first: dict[str, int] = {}
+        for position, value in zip(positions, key.take(positions).to_pylist(), strict=True):
+            if value not in first:
+                first[value] = position
+                continue
+            if len(problems) < room:
+                shown = value.replace("\x1f", "/")
+                row, first_row = table.rows_of([position, first[value]])
+                message = f"{shown!r} repeats row {first_row}"
+                problems.append(
+                    Problem(
+                        code, message, file=table.file, row=row, resource=table.name, field=label, value=shorten(shown)
+                    )
+                )
     report.add_many(kind, problems, total)
 
 
@@ -515,7 +598,7 @@ def _key_problems(descriptors: list[Any], tables: dict[str, Table], report: Repo
 
 
 def _not_in(table: str, fields: str) -> Callable[[str], str]:
-    return lambda value: f"{value!r} is not a {fields} in {table}"
+    return lambda value: f"{value!r} matches no {fields} in {table}"
 
 
 def _emit_rows(

@@ -1,0 +1,43 @@
+"""Reading a built package's CSV tables from a data folder, the shipped one by default.
+
+The exports (spreadsheet, plot) take ``data_dir`` so that they work on any build, such as the test
+fixture's; ``loader`` reads only the shipped data.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from importlib import resources
+from typing import TYPE_CHECKING, TypeVar, cast
+
+from .errors import UnknownTableError
+from .models import TABLES, TABLES_BY_NAME, Record
+from .schema import row_values
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+    from pathlib import Path
+
+R = TypeVar("R", bound=Record)
+_TABLE_OF_MODEL = {t.model: t.name for t in TABLES}
+
+
+def data_root(data_dir: Path | None = None) -> Traversable:
+    """The folder holding the tables: ``data_dir``, or the data shipped in the package."""
+    return data_dir if data_dir is not None else resources.files("usjst_data") / "data"
+
+
+def read_records(name: str, data_dir: Path | None = None) -> list[Record]:
+    """A table's CSV as validated model instances, as ``loader.records`` reads the shipped one."""
+    try:
+        table = TABLES_BY_NAME[name]
+    except KeyError:
+        raise UnknownTableError(name, [t.name for t in TABLES]) from None
+    text = (data_root(data_dir) / f"{name}.csv").read_bytes().decode("utf-8")
+    return [table.model.model_validate(row_values(name, row)) for row in csv.DictReader(io.StringIO(text))]
+
+
+def read_model(model: type[R], data_dir: Path | None = None) -> list[R]:
+    """The records of the table whose model is ``model``, typed as such."""
+    return cast(list[R], read_records(_TABLE_OF_MODEL[model], data_dir))
