@@ -21,9 +21,8 @@ from .report import Problem, Report, shorten
 if TYPE_CHECKING:
     import pyarrow as pa
 
-# Files up to this size are parsed in one multi-threaded pass; larger ones stream in batches.
-WHOLE_FILE_LIMIT = 256 << 20
-BATCH_BYTES = 32 << 20
+# Files are parsed in pieces of about this size: large enough for all cores, small enough for memory.
+PIECE_BYTES = 24 << 20
 
 _NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[+-]?(?:NaN|INF|inf|nan)"
 TYPE_PATTERNS = {
@@ -227,7 +226,8 @@ def check_cells(table: Table, spec: FieldSpec, values: pa.ChunkedArray, report: 
     elif kind in TYPE_PATTERNS:
         cells.fail(pc.invert(cells.matches(TYPE_PATTERNS[kind])), "type-error", lambda v: f"{v!r} is not {expected}")
     if kind in ("date", "datetime") and spec.spec.get("format", "default") == "default":
-        real = real_dates(pc.utf8_slice_codeunits(values, 0, 10), cells.failed)
+        day = values if kind == "date" else pc.utf8_slice_codeunits(values, 0, 10)
+        real = real_dates(day, cells.failed)
         cells.fail(pc.invert(real), "type-error", lambda v: f"{v!r} is not a real {kind}")
     elif kind == "time":
         cells.fail(pc.invert(_real_times(pc, values)), "type-error", lambda v: f"{v!r} is not a real time")
@@ -371,21 +371,22 @@ class Dialect:
         )
 
 
-def is_utf8(path: Path) -> bool:
-    """Whether the whole file is valid UTF-8, checked by Arrow over a memory map (no Python copy)."""
+class NotUtf8Error(ValueError):
+    """A piece of a UTF-8 file that does not decode."""
+
+
+def _check_utf8(data: Any) -> None:
+    """Raise NotUtf8Error unless the bytes are valid UTF-8 (Arrow's vectorized check, no copy)."""
     import struct
 
     import pyarrow as pa
 
-    with pa.memory_map(str(path)) as mapped:
-        data = mapped.read_buffer()
-        offsets = pa.py_buffer(struct.pack("<qq", 0, data.size))
-        whole = pa.LargeBinaryArray.from_buffers(pa.large_binary(), 1, [None, offsets, data])
-        try:
-            whole.cast(pa.large_string())
-        except pa.ArrowInvalid:
-            return False
-    return True
+    offsets = pa.py_buffer(struct.pack("<qq", 0, data.size))
+    whole = pa.LargeBinaryArray.from_buffers(pa.large_binary(), 1, [None, offsets, data])
+    try:
+        whole.cast(pa.large_string())
+    except pa.ArrowInvalid:
+        raise NotUtf8Error from None
 
 
 def read_header(path: Path, dialect: Dialect, encoding: str) -> list[str] | None:
@@ -413,22 +414,98 @@ class InvalidRows:
         return "skip"
 
 
-def read_batches(
-    path: Path, names: list[str], dialect: Dialect, encoding: str, missing: list[str], threads: bool = True
-) -> Iterator[tuple[pa.Table, InvalidRows]]:
-    """Parse the file's rows as string columns: one batch for moderate files, streamed for larger ones."""
+@dataclass
+class Piece:
+    """One parsed piece of a file: its rows, the rows the parser rejected, and row numbering."""
+
+    table: pa.Table
+    rejected: list[tuple[int, int, int, str]]  # (file row number, expected cells, cells, text)
+    first_record: int  # file row number of the piece's first record (the header is row 1)
+
+
+def read_pieces(
+    path: Path, names: list[str], dialect: Dialect, encoding: str, missing: list[str], keep: list[str] | None = None
+) -> Iterator[Piece]:
+    """Parse a file as string columns, in pieces of about PIECE_BYTES cut between records.
+
+    Each piece is parsed by all cores; memory stays bounded by the piece size whatever the file's.
+    """
+    record = 1 if dialect.header else 0  # records before the piece, counting the header
+    for number, data in enumerate(_pieces(path, dialect, encoding)):
+        header = number == 0 and dialect.header
+        invalid = InvalidRows()
+        table = _parse(data, names, dialect, encoding, missing, header, invalid, threads=True, keep=keep)
+        if any(row[0] is None for row in invalid.rows):
+            # Multi-threaded parsing does not number the rows it rejects: one thread, one column.
+            invalid = InvalidRows()
+            _parse(data, names, dialect, encoding, missing, header, invalid, threads=False, keep=names[:1])
+        offset = record - (1 if header else 0)
+        rejected = [((n or 0) + offset, expected, actual, text) for n, expected, actual, text in invalid.rows]
+        yield Piece(table, rejected, first_record=record + 1)
+        record += table.num_rows + len(rejected)
+
+
+def _pieces(path: Path, dialect: Dialect, encoding: str) -> Iterator[Any]:
+    """The file's bytes in pieces that end between two records.
+
+    A newline ends a record when the quotes before it are balanced; that holds for UTF-8 and for
+    the doubled-quote convention, so other encodings and escape characters get one piece.
+    """
+    import pyarrow as pa
+
+    if encoding.replace("-", "") != "utf8" or dialect.escape_char or path.stat().st_size <= PIECE_BYTES:
+        yield pa.py_buffer(path.read_bytes())
+        return
+    quote = dialect.quote_char.encode()
+    carry = b""
+    with path.open("rb") as handle:
+        while True:
+            data = bytearray(len(carry) + PIECE_BYTES)
+            data[: len(carry)] = carry
+            size = len(carry) + handle.readinto(memoryview(data)[len(carry) :])
+            if size == len(carry):
+                break
+            cut = _record_end(data, quote, size)
+            if cut is None:
+                carry = bytes(data[:size])
+                continue
+            yield pa.py_buffer(memoryview(data)[:cut])  # no copy: Arrow reads the bytes in place
+            carry = bytes(data[cut:size])
+    if carry:
+        yield pa.py_buffer(carry)
+
+
+def _record_end(data: bytearray, quote: bytes, size: int) -> int | None:
+    """The position just after the last newline of ``data[:size]`` that is outside quotes, if any."""
+    quotes = data.count(quote, 0, size)
+    end = size
+    while (newline := data.rfind(b"\n", 0, end)) >= 0:
+        quotes -= data.count(quote, newline, end)
+        if quotes % 2 == 0:
+            return newline + 1
+        end = newline
+    return None
+
+
+def _parse(
+    data: Any,
+    names: list[str],
+    dialect: Dialect,
+    encoding: str,
+    missing: list[str],
+    header: bool,
+    invalid: InvalidRows,
+    threads: bool,
+    keep: list[str] | None,
+) -> pa.Table:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    invalid = InvalidRows()
-    whole = path.stat().st_size <= WHOLE_FILE_LIMIT
+    if encoding.replace("-", "") == "utf8":
+        # Checked first: the parser cannot even report a rejected row whose bytes do not decode.
+        _check_utf8(data)
     read = pacsv.ReadOptions(
-        column_names=names,
-        skip_rows=1 if dialect.header else 0,
-        encoding=encoding,
-        use_threads=threads,
-        # Small blocks let a whole-file read parse in parallel; streamed batches are larger.
-        block_size=(1 << 20) if whole else BATCH_BYTES,
+        column_names=names, skip_rows=1 if header else 0, encoding=encoding, use_threads=threads, block_size=1 << 20
     )
     parse = pacsv.ParseOptions(
         delimiter=dialect.delimiter,
@@ -440,22 +517,17 @@ def read_batches(
     )
     convert = pacsv.ConvertOptions(
         column_types=dict.fromkeys(names, pa.string()),
+        include_columns=keep,
         null_values=missing,
         strings_can_be_null=True,
         quoted_strings_can_be_null=True,
     )
-    if whole:
-        try:
-            table = pacsv.read_csv(path, read_options=read, parse_options=parse, convert_options=convert)
-        except pa.ArrowInvalid as exc:
-            if "straddl" not in str(exc):
-                raise
-            # A cell larger than a parse block (a multi-megabyte cell): parse the file as one block.
-            read.block_size = path.stat().st_size + 1
-            invalid.rows.clear()
-            table = pacsv.read_csv(path, read_options=read, parse_options=parse, convert_options=convert)
-        yield table, invalid
-        return
-    with pacsv.open_csv(path, read_options=read, parse_options=parse, convert_options=convert) as reader:
-        for batch in reader:
-            yield pa.Table.from_batches([batch]), invalid
+    try:
+        return pacsv.read_csv(pa.BufferReader(data), read_options=read, parse_options=parse, convert_options=convert)
+    except pa.ArrowInvalid as exc:
+        if "straddl" not in str(exc):
+            raise
+        # A cell larger than a parse block (a multi-megabyte cell): parse the piece as one block.
+        read.block_size = data.size + 1
+        invalid.rows.clear()
+        return pacsv.read_csv(pa.BufferReader(data), read_options=read, parse_options=parse, convert_options=convert)

@@ -22,14 +22,13 @@ from .errors import PackageError, SeedError
 from .report import DEFAULT_PER_KIND, Problem, Report, shorten
 from .tablecheck import (
     KNOWN_TYPES,
-    WHOLE_FILE_LIMIT,
     Dialect,
     FieldSpec,
+    Piece,
     Table,
     check_cells,
-    is_utf8,
-    read_batches,
     read_header,
+    read_pieces,
 )
 
 Progress = Callable[[str, int, int], None]  # (resource name, bytes done, bytes total)
@@ -234,10 +233,9 @@ def _validate_resource(
     with ThreadPoolExecutor(max_workers=1) as pool:
         integrity = pool.submit(_file_problems, full, resource, name, relative)
         schema = _schema(resource.get("schema"), base, name, report)
-        table = None if schema is None else _check_table(full, resource, schema, name, relative, report, progress)
-        if table is not None and keep is not None:
-            # Only key columns are needed after the cell checks: free the rest before the key checks.
-            table.columns = {n: c for n, c in table.columns.items() if n in keep}
+        table = None
+        if schema is not None:
+            table = _check_table(full, resource, schema, name, relative, report, progress, keep)
         report.extend(integrity.result())
     return table
 
@@ -301,7 +299,12 @@ def _check_table(
     shown: str,
     report: Report,
     progress: Progress | None,
+    keep: set[str] | None,
 ) -> Table | None:
+    """Header, cells and dialect of one CSV resource; returns its rows for the key checks.
+
+    Only the ``keep`` columns (all when None) are held after their cells are checked.
+    """
     fields = [FieldSpec.parse(f) for f in schema["fields"] if isinstance(f, dict)]
     names = [f.name for f in fields]
     where: dict[str, Any] = {"resource": name, "file": shown}
@@ -324,9 +327,6 @@ def _check_table(
     if path.stat().st_size == 0:
         report.add(Problem("header-error", "file is empty; expected a header row", row=1, **where))
         return None
-    if encoding.replace("-", "") == "utf8" and not is_utf8(path):
-        _report_undecodable(path, encoding, report, where)
-        return None
     order = _header_order(path, dialect, encoding, names, report, where) if dialect.header else names
     if order is None:
         return None
@@ -334,7 +334,7 @@ def _check_table(
     missing = [str(m) for m in missing] if isinstance(missing, list) else [""]
     table = Table(name=name, file=shown, first_row=2 if dialect.header else 1)
     try:
-        _read_and_check(path, order, fields, dialect, encoding, missing, table, report, progress)
+        _read_and_check(path, order, fields, dialect, encoding, missing, table, report, progress, keep)
     except Exception as exc:  # the parser's own errors on malformed input become problems
         if not _report_undecodable(path, encoding, report, where):
             report.add(Problem("dialect-error", f"cannot parse the file: {shorten(str(exc), 200)}", **where))
@@ -432,65 +432,84 @@ def _read_and_check(
     table: Table,
     report: Report,
     progress: Progress | None,
+    keep: set[str] | None,
 ) -> None:
+    import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     total = path.stat().st_size
-    batches = list(read_batches(path, names, dialect, encoding, missing)) if total <= WHOLE_FILE_LIMIT else None
-    if batches is not None and any(number is None for number, *_ in batches[-1][1].rows):
-        # Multi-threaded parsing does not number the rows it skips: parse again in one thread.
-        batches = None
-        batches = list(read_batches(path, names, dialect, encoding, missing, threads=False))
-    stream = batches if batches is not None else read_batches(path, names, dialect, encoding, missing)
-    offset = 0
-    kept: dict[str, list[pa.ChunkedArray]] = {n: [] for n in names}
-    invalid = None
+    offset, done = 0, 0
+    kept: dict[str, list[pa.ChunkedArray]] = {n: [] for n in names if keep is None or n in keep}
+    rejected: list[tuple[int, int, int, str]] = []
+    numbers: list[Any] = []
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        for batch, invalid in stream:
-            _set_row_numbers(table, invalid, offset + batch.num_rows)
+        for piece in _ahead(read_pieces(path, names, dialect, encoding, missing)):
+            batch = piece.table
+            rejected += piece.rejected
+            if piece.rejected or table.row_numbers is not None:
+                skipped = np.array([row[0] for row in piece.rejected], dtype=np.int64)
+                span = np.arange(piece.first_record, piece.first_record + batch.num_rows + len(skipped), dtype=np.int64)
+                if table.row_numbers is None:  # rows so far were numbered by position
+                    numbers.append(np.arange(table.first_row, table.first_row + offset, dtype=np.int64))
+                numbers.append(np.setdiff1d(span, skipped, assume_unique=True))
+                table.row_numbers = np.concatenate(numbers)
             if report.full:
                 return
-            if batch.num_rows == 0:
-                continue
-            # Kernels release the GIL: columns are checked in parallel, their results added in order.
-            checks = [pool.submit(check_cells, table, f, batch.column(f.name), report, offset) for f in fields]
-            bad = None
-            for result in (check.result() for check in checks):
-                for kind, problems, count in result.found:
-                    report.add_many(kind, problems, count)
-                if result.bad is not None:
-                    bad = result.bad if bad is None else pc.or_(bad, result.bad)
-            if bad is not None:
-                table.bad_positions.append(pc.indices_nonzero(bad).to_numpy() + offset)
-            for n in names:
-                kept[n].append(batch.column(n))
+            if batch.num_rows:
+                _check_batch(batch, fields, table, report, pool, offset)
+            for n, parts in kept.items():
+                parts.append(batch.column(n))
             offset += batch.num_rows
+            done += batch.nbytes
+            del piece, batch
+            pa.default_memory_pool().release_unused()  # hand the piece's memory back before the next
             if progress:
-                progress(table.name, min(total, offset), total)
+                progress(table.name, min(total, done), total)
     table.num_rows = offset
     table.columns = {
         n: pa.chunked_array([c for part in parts for c in part.chunks], pa.string()) for n, parts in kept.items()
     }
-    if invalid is not None:
-        _report_invalid_rows(table, invalid.rows, len(names), report)
+    _report_invalid_rows(table, rejected, len(names), report)
 
 
-def _set_row_numbers(table: Table, invalid: Any, kept_rows: int) -> None:
-    """Map kept-row positions to file row numbers, skipping the rows the parser rejected."""
-    skipped = sorted(number for number, *_ in invalid.rows if number is not None)
-    if not skipped:
-        table.row_numbers = None
-        return
-    import numpy as np
+def _ahead(pieces: Iterator[Piece]) -> Iterator[Piece]:
+    """Parse the next piece in a thread while the current one is checked."""
+    import queue
+    import threading
 
-    numbers = np.arange(table.first_row, table.first_row + kept_rows + len(skipped), dtype=np.int64)
-    table.row_numbers = np.setdiff1d(numbers, np.array(skipped, dtype=np.int64), assume_unique=True)
+    ready: queue.Queue[Piece | BaseException | None] = queue.Queue(maxsize=1)
+
+    def produce() -> None:
+        try:
+            for piece in pieces:
+                ready.put(piece)
+            ready.put(None)
+        except BaseException as exc:  # handed to the consumer, which raises it
+            ready.put(exc)
+
+    threading.Thread(target=produce, daemon=True).start()
+    while (item := ready.get()) is not None:
+        if isinstance(item, BaseException):
+            raise item
+        yield item
 
 
-def _report_invalid_rows(
-    table: Table, rows: list[tuple[int | None, int, int, str]], width: int, report: Report
-) -> None:
+def _check_batch(batch: Any, fields: list[FieldSpec], table: Table, report: Report, pool: Any, offset: int) -> None:
+    """Check every column of a batch in parallel (kernels release the GIL); add results in order."""
+    import pyarrow.compute as pc
+
+    checks = [pool.submit(check_cells, table, f, batch.column(f.name), report, offset) for f in fields]
+    bad = None
+    for result in (check.result() for check in checks):
+        for kind, problems, count in result.found:
+            report.add_many(kind, problems, count)
+        if result.bad is not None:
+            bad = result.bad if bad is None else pc.or_(bad, result.bad)
+    if bad is not None:
+        table.bad_positions.append(pc.indices_nonzero(bad).to_numpy() + offset)
+
+
+def _report_invalid_rows(table: Table, rows: list[tuple[int, int, int, str]], width: int, report: Report) -> None:
     for number, _expected, actual, text in rows:
         where: dict[str, Any] = {"resource": table.name, "file": table.file, "row": number, "value": shorten(text)}
         table.skipped.append(text)
