@@ -421,6 +421,7 @@ class Piece:
     table: pa.Table
     rejected: list[tuple[int, int, int, str]]  # (file row number, expected cells, cells, text)
     first_record: int  # file row number of the piece's first record (the header is row 1)
+    size: int  # bytes of the file in the piece
 
 
 def read_pieces(
@@ -441,7 +442,7 @@ def read_pieces(
             _parse(data, names, dialect, encoding, missing, header, invalid, threads=False, keep=names[:1])
         offset = record - (1 if header else 0)
         rejected = [((n or 0) + offset, expected, actual, text) for n, expected, actual, text in invalid.rows]
-        yield Piece(table, rejected, first_record=record + 1)
+        yield Piece(table, rejected, first_record=record + 1, size=data.size)
         record += table.num_rows + len(rejected)
 
 

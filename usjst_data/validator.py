@@ -460,7 +460,7 @@ def _read_and_check(
             for n, parts in kept.items():
                 parts.append(batch.column(n))
             offset += batch.num_rows
-            done += batch.nbytes
+            done += piece.size
             del piece, batch
             pa.default_memory_pool().release_unused()  # hand the piece's memory back before the next
             if progress:
