@@ -228,7 +228,7 @@ class ProgramParticipant(Record):
 class FundingCommitment(Record):
     """An amount of money committed, pledged or announced for the cooperation."""
 
-    id: Slug = Field(description="Stable slug, e.g. `university-partnerships-2023`.")
+    id: Slug = Field(description="Stable slug, e.g. `5g-investment-pledge-2021`.")
     title: Text = Field(description="What the money is for, in a few words.")
     amount: Amount = Field(description="The amount, exact as the source gives it.")
     currency: CurrencyCode = Field(description="ISO 4217 currency of `amount`.")
@@ -282,7 +282,7 @@ class CommitmentParty(Record):
 class Policy(Record):
     """A domestic or multilateral instrument that shapes the cooperation."""
 
-    id: Slug = Field(description="Stable slug, e.g. `firrma`.")
+    id: Slug = Field(description="Stable slug, e.g. `firrma-2018`.")
     name: Text = Field(description="Full name.")
     short_name: Text | None = Field(None, description="Short name or acronym.")
     kind: vocab.PolicyKind = Field(description="What sort of instrument it is.")
