@@ -191,8 +191,19 @@ class Meeting(Record):
     dialogue_id: DialogueRef = Field(description="The dialogue that met.")
     number: int | None = Field(None, ge=1, description="Ordinal of the session, e.g. 14 for the 14th.")
     date: PartialDate | None = Field(None, description="When it met, at the precision given.")
+    date_basis: vocab.DateBasis | None = Field(
+        None,
+        description="What `date` is: the day the meeting was held, or the date of the joint statement or "
+        "release issued from it when a source gives only that.",
+    )
     location: Text | None = Field(None, description="Where it met.")
     summary: Text | None = Field(None, description="What it discussed or produced.")
+
+    @model_validator(mode="after")
+    def _date_has_basis(self) -> Self:
+        if (self.date is None) != (self.date_basis is None):
+            raise PydanticCustomError("constraint-error", "date and date_basis are given together or not at all", {})
+        return self
 
 
 class Program(Record):

@@ -103,6 +103,11 @@ class ParticipantRole(StrEnum):
     HOST = "host"
 
 
+class DateBasis(StrEnum):
+    HELD = "held"
+    STATEMENT = "statement"
+
+
 class ProgramKind(StrEnum):
     RESEARCH_PROGRAM = "research_program"
     PARTNERSHIP = "partnership"
