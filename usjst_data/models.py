@@ -5,7 +5,7 @@ is derived from these definitions.
 """
 
 from dataclasses import dataclass
-from typing import Annotated, Self
+from typing import TYPE_CHECKING, Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -154,7 +154,20 @@ class AgreementParty(Record):
     person_title: Text | None = Field(None, description="The signatory's office at signature.")
 
 
-class Dialogue(Record):
+class _Span(Record):
+    """A record with ``established`` and ``ended`` dates: it cannot end before it begins."""
+
+    if TYPE_CHECKING:  # declared by each subclass, where they keep their place among its columns
+        established: str | None
+        ended: str | None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Self:
+        _not_before(self.ended, self.established, "ended", "established")
+        return self
+
+
+class Dialogue(_Span):
     """A standing mechanism: committee, dialogue, forum, working group or panel."""
 
     id: Slug = Field(description="Stable slug, e.g. `jhlc`.")
@@ -168,11 +181,6 @@ class Dialogue(Record):
     parent_id: DialogueRef | None = Field(None, description="The body it reports to.")
     domains: DomainList = Field(default_factory=list, description="Technology areas it covers.")
     summary: Text | None = Field(None, description="One or two sentences on what it does.")
-
-    @model_validator(mode="after")
-    def _dates_in_order(self) -> Self:
-        _not_before(self.ended, self.established, "ended", "established")
-        return self
 
 
 class DialogueParticipant(Record):
@@ -206,7 +214,7 @@ class Meeting(Record):
         return self
 
 
-class Program(Record):
+class Program(_Span):
     """A joint research program, partnership, consortium, center, challenge or workshop."""
 
     id: Slug = Field(description="Stable slug.")
@@ -221,11 +229,6 @@ class Program(Record):
     parent_id: ProgramRef | None = Field(None, description="The program it is part of.")
     domains: DomainList = Field(default_factory=list, description="Technology areas it covers.")
     summary: Text | None = Field(None, description="One or two sentences on what it does.")
-
-    @model_validator(mode="after")
-    def _dates_in_order(self) -> Self:
-        _not_before(self.ended, self.established, "ended", "established")
-        return self
 
 
 class ProgramParticipant(Record):
