@@ -57,7 +57,7 @@ def _resource(descriptor: dict[str, object], name: str) -> dict[str, object]:
 CSV = f"{DATA_DIR.as_posix()}"
 CASES: dict[str, tuple[Break, str, str]] = {
     "bad-date": (_replace_in(f"{CSV}/agreements.csv", "1988-06-20", "1988-02-30"), "date-error", "signed"),
-    "bad-month": (_replace_in(f"{CSV}/meetings.csv", "2019-05-02", "2019-13"), "date-error", "date"),
+    "bad-month": (_replace_in(f"{CSV}/meetings.csv", "2019-05-02", "2019-13"), "pattern-error", "date"),
     "bad-enum": (_replace_in(f"{CSV}/agreements.csv", "in_force", "valid"), "enum-error", "status"),
     "bad-integer": (_replace_in(f"{CSV}/meetings.csv", "hlc,14", "hlc,fourteen"), "type-error", "number"),
     "negative-amount": (

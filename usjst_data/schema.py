@@ -15,6 +15,7 @@ from pydantic.fields import FieldInfo
 
 from .models import TABLES, TABLES_BY_NAME, Table
 from .types import PARTIAL_DATE_PATTERN, Kind, Ref
+from .vocab import COUNTRY_CODES, CURRENCY_CODES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -37,6 +38,7 @@ class Column:
     minimum: int | None = None
     max_length: int | None = None
     ref: str | None = None  # table whose `id` this column (or each list item) references
+    codes: tuple[str, ...] = ()  # a code list (ISO countries, currencies) the descriptor enforces
 
     @property
     def is_list(self) -> bool:
@@ -87,6 +89,7 @@ def _column(name: str, info: FieldInfo) -> Column:
         enum = tuple(t.name for t in TABLES)
     if kind == "partial_date":
         pattern = PARTIAL_DATE_PATTERN
+    codes = {"country": COUNTRY_CODES, "currency": CURRENCY_CODES}.get(kind, frozenset())
     return Column(
         name=name,
         kind=kind,
@@ -97,6 +100,7 @@ def _column(name: str, info: FieldInfo) -> Column:
         minimum=minimum,
         max_length=max_length,
         ref=refs[0] if refs else None,
+        codes=tuple(sorted(codes)),
     )
 
 
@@ -129,6 +133,8 @@ def field_descriptor(column: Column, table: Table) -> dict[str, Any]:
     if column.enum:
         field["categories"] = list(column.enum)
         constraints["enum"] = list(column.enum)
+    elif column.codes:
+        constraints["enum"] = list(column.codes)
     if column.pattern and not column.is_list:
         constraints["pattern"] = column.pattern
     if column.kind == "decimal":

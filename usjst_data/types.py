@@ -17,8 +17,9 @@ from pydantic_core import PydanticCustomError
 from .vocab import COUNTRY_CODES, CURRENCY_CODES
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-PARTIAL_DATE_PATTERN = r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$"
-_PARTIAL_DATE = re.compile(PARTIAL_DATE_PATTERN)
+# Months 01-12 and days 01-31; whether the day exists in its month is checked separately.
+PARTIAL_DATE_PATTERN = r"^[0-9]{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]))?)?$"
+_PARTIAL_DATE = re.compile(r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$")  # the shape; ranges get their own message
 
 
 @dataclass(frozen=True)
