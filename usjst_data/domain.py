@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from .models import TABLES, record_key
+from .models import Table as ModelTable
 from .report import Problem
 from .rules import PACKAGE_RULES, check
 from .schema import row_values
@@ -16,6 +17,10 @@ from .seeds import Dataset, model_problems
 
 if TYPE_CHECKING:
     from .tablecheck import Table
+
+
+def _key(table: ModelTable, cells: dict[str, str | None]) -> str:
+    return "/".join(cells.get(f) or "" for f in table.primary_key)
 
 
 def domain_problems(tables: dict[str, Table], listed: set[str]) -> Iterable[Problem]:
@@ -35,14 +40,13 @@ def domain_problems(tables: dict[str, Table], listed: set[str]) -> Iterable[Prob
             parsed: dict[str, str | None] = dict(zip(names, next(csv.reader([text]), []), strict=False))
             data.unreadable[table.name].add("/".join(parsed.get(f) or "" for f in table.primary_key))
         for row, cells, failed in source.rows():
-            key = "/".join(cells.get(f) or "" for f in table.primary_key)
             if failed:  # the cell checks already reported this row
-                data.unreadable[table.name].add(key)
+                data.unreadable[table.name].add(_key(table, cells))
                 continue
             try:
                 record = table.model.model_validate(row_values(table.name, cells))
             except ValidationError as exc:
-                data.unreadable[table.name].add(key)
+                data.unreadable[table.name].add(_key(table, cells))
                 problems.extend(
                     p.at(resource=table.name) for p in model_problems(exc, source.file, row, cells.get("id"))
                 )

@@ -381,4 +381,6 @@ TABLES_BY_NAME = {t.name: t for t in TABLES}
 
 def record_key(table: Table, record: Record) -> str:
     """The key citations use for a record: its id, or its primary-key values joined by `/`."""
+    if len(table.primary_key) == 1:
+        return str(getattr(record, table.primary_key[0]))
     return "/".join(str(getattr(record, f)) for f in table.primary_key)

@@ -265,6 +265,7 @@ PACKAGE_RULES: tuple[Rule, ...] = (list_references, *(r for r in RULES if r not 
 
 def check(data: Dataset, rules: tuple[Rule, ...] = RULES) -> list[Problem]:
     """Run the cross-table rules; each problem carries the file and line of its record."""
+    data.freeze()
     problems = []
     for rule in rules:
         for problem in rule(data):

@@ -113,12 +113,13 @@ def columns(table: str) -> tuple[Column, ...]:
 
 def row_values(table: str, cells: dict[str, str | None]) -> dict[str, Any]:
     """A CSV row as model input: empty cells left out, JSON arrays decoded."""
-    values: dict[str, Any] = {}
-    for column in columns(table):
-        text = cells.get(column.name)
-        if text:
-            values[column.name] = json.loads(text) if column.is_list else text
-    return values
+    lists = _list_columns(table)
+    return {name: json.loads(text) if name in lists else text for name, text in cells.items() if text}
+
+
+@cache
+def _list_columns(table: str) -> frozenset[str]:
+    return frozenset(c.name for c in columns(table) if c.is_list)
 
 
 def field_descriptor(column: Column, table: Table) -> dict[str, Any]:
