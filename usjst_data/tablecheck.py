@@ -424,18 +424,22 @@ class Piece:
     size: int  # bytes of the file in the piece
 
 
+Feed = Callable[[bytes | bytearray, int | None], None]  # takes each run of the file's bytes, in order
+
+
 def read_pieces(
-    path: Path, names: list[str], dialect: Dialect, encoding: str, missing: list[str], keep: list[str] | None = None
+    path: Path, names: list[str], dialect: Dialect, encoding: str, missing: list[str], feed: Feed | None = None
 ) -> Iterator[Piece]:
     """Parse a file as string columns, in pieces of about PIECE_BYTES cut between records.
 
     Each piece is parsed by all cores; memory stays bounded by the piece size whatever the file's.
+    ``feed`` sees every byte of the file once, in order (to hash it without reading it again).
     """
     record = 1 if dialect.header else 0  # records before the piece, counting the header
-    for number, data in enumerate(_pieces(path, dialect, encoding)):
+    for number, data in enumerate(_pieces(path, dialect, encoding, feed or _ignore)):
         header = number == 0 and dialect.header
         invalid = InvalidRows()
-        table = _parse(data, names, dialect, encoding, missing, header, invalid, threads=True, keep=keep)
+        table = _parse(data, names, dialect, encoding, missing, header, invalid, threads=True, keep=None)
         if any(row[0] is None for row in invalid.rows):
             # Multi-threaded parsing does not number the rows it rejects: one thread, one column.
             invalid = InvalidRows()
@@ -446,7 +450,11 @@ def read_pieces(
         record += table.num_rows + len(rejected)
 
 
-def _pieces(path: Path, dialect: Dialect, encoding: str) -> Iterator[Any]:
+def _ignore(chunk: bytes | bytearray, stop: int | None) -> None:
+    """A feed that keeps nothing."""
+
+
+def _pieces(path: Path, dialect: Dialect, encoding: str, feed: Feed) -> Iterator[Any]:
     """The file's bytes in pieces that end between two records.
 
     A newline ends a record when the quotes before it are balanced; that holds for UTF-8 and for
@@ -455,7 +463,9 @@ def _pieces(path: Path, dialect: Dialect, encoding: str) -> Iterator[Any]:
     import pyarrow as pa
 
     if encoding.replace("-", "") != "utf8" or dialect.escape_char or path.stat().st_size <= PIECE_BYTES:
-        yield pa.py_buffer(path.read_bytes())
+        whole = path.read_bytes()
+        feed(whole, None)
+        yield pa.py_buffer(whole)
         return
     quote = dialect.quote_char.encode()
     carry = b""
@@ -470,9 +480,11 @@ def _pieces(path: Path, dialect: Dialect, encoding: str) -> Iterator[Any]:
             if cut is None:
                 carry = bytes(data[:size])
                 continue
+            feed(data, cut)
             yield pa.py_buffer(memoryview(data)[:cut])  # no copy: Arrow reads the bytes in place
             carry = bytes(data[cut:size])
     if carry:
+        feed(carry, None)
         yield pa.py_buffer(carry)
 
 

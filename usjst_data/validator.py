@@ -23,6 +23,7 @@ from .report import DEFAULT_PER_KIND, Problem, Report, shorten
 from .tablecheck import (
     KNOWN_TYPES,
     Dialect,
+    Feed,
     FieldSpec,
     Piece,
     Table,
@@ -229,46 +230,70 @@ def _validate_resource(
         if extra is None or not extra.is_file():
             report.add(Problem("missing-file", "Parquet copy does not exist", resource=name, file=str(parquet["path"])))
         else:
-            report.extend(_file_problems(extra, parquet, name, str(parquet["path"])))
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        integrity = pool.submit(_file_problems, full, resource, name, relative)
-        schema = _schema(resource.get("schema"), base, name, report)
-        table = None
-        if schema is not None:
-            table = _check_table(full, resource, schema, name, relative, report, progress, keep)
-        report.extend(integrity.result())
+            report.extend(_Integrity(parquet, name, str(parquet["path"])).read(extra).result())
+    integrity = _Integrity(resource, name, relative)
+    schema = _schema(resource.get("schema"), base, name, report)
+    table = None
+    if schema is not None:
+        # The parser's reads feed the hash, so that the file is read once.
+        table = _check_table(full, resource, schema, name, relative, report, progress, keep, integrity.feed)
+    if integrity.size != full.stat().st_size:  # the table was not read to the end
+        integrity = _Integrity(resource, name, relative).read(full)
+    report.extend(integrity.result())
     return table
 
 
-def _file_problems(path: Path, facts: dict[str, Any], name: str, shown: str) -> list[Problem]:
-    """Size, hash and NUL bytes, read in chunks (safe to run in a thread beside the parser)."""
-    problems: list[Problem] = []
-    expected = facts.get("hash")
-    algorithm, digest = "sha256", None
-    if isinstance(expected, str):
-        prefix, _, digest = expected.rpartition(":")
-        algorithm = prefix.lower() or "md5"
-    try:
-        hasher = hashlib.new(algorithm)
-    except ValueError:
-        problems.append(Problem("hash-mismatch", f"unknown hash algorithm {algorithm!r}", resource=name, file=shown))
-        hasher, digest = hashlib.sha256(), None
-    size, nul = 0, None
-    with path.open("rb") as handle:
-        while chunk := handle.read(_HASH_CHUNK):
-            if digest is not None:
-                hasher.update(chunk)
-            if nul is None and b"\x00" in chunk:
-                nul = size + chunk.index(b"\x00")
-            size += len(chunk)
-    where: dict[str, Any] = {"resource": name, "file": shown}
-    if nul is not None and not shown.endswith(".parquet"):
-        problems.append(Problem("encoding-error", f"NUL byte at byte {nul}; text files must not contain one", **where))
-    if isinstance(facts.get("bytes"), int) and facts["bytes"] != size:
-        problems.append(Problem("bytes-mismatch", f"descriptor says {facts['bytes']} bytes, file has {size}", **where))
-    if digest is not None and hasher.hexdigest() != digest.lower():
-        problems.append(Problem("hash-mismatch", f"{algorithm} of the file differs from the descriptor", **where))
-    return problems
+class _Integrity:
+    """Size, hash and NUL bytes of a file, from its bytes as they are read."""
+
+    def __init__(self, facts: dict[str, Any], name: str, shown: str) -> None:
+        self.facts = facts
+        self.where: dict[str, Any] = {"resource": name, "file": shown}
+        self.problems: list[Problem] = []
+        expected = facts.get("hash")
+        self.algorithm, self.digest = "sha256", None
+        if isinstance(expected, str):
+            prefix, _, self.digest = expected.rpartition(":")
+            self.algorithm = prefix.lower() or "md5"
+        try:
+            self.hasher = hashlib.new(self.algorithm)
+        except ValueError:
+            message = f"unknown hash algorithm {self.algorithm!r}"
+            self.problems.append(Problem("hash-mismatch", message, resource=name, file=shown))
+            self.hasher, self.digest = hashlib.sha256(), None
+        self.size = 0
+        self.nul: int | None = None
+
+    def feed(self, chunk: bytes | bytearray, stop: int | None = None) -> None:
+        """Take the next bytes of the file: ``chunk[:stop]``."""
+        stop = len(chunk) if stop is None else stop
+        if self.digest is not None:
+            self.hasher.update(memoryview(chunk)[:stop])
+        if self.nul is None and (at := chunk.find(b"\x00", 0, stop)) >= 0:
+            self.nul = self.size + at
+        self.size += stop
+
+    def read(self, path: Path) -> _Integrity:
+        """Feed the whole file, read in chunks."""
+        with path.open("rb") as handle:
+            while chunk := handle.read(_HASH_CHUNK):
+                self.feed(chunk)
+        return self
+
+    def result(self) -> list[Problem]:
+        """The problems found, once every byte was fed."""
+        problems, where = list(self.problems), self.where
+        if self.nul is not None and not where["file"].endswith(".parquet"):
+            problems.append(
+                Problem("encoding-error", f"NUL byte at byte {self.nul}; text files must not contain one", **where)
+            )
+        if isinstance(self.facts.get("bytes"), int) and self.facts["bytes"] != self.size:
+            message = f"descriptor says {self.facts['bytes']} bytes, file has {self.size}"
+            problems.append(Problem("bytes-mismatch", message, **where))
+        if self.digest is not None and self.hasher.hexdigest() != self.digest.lower():
+            message = f"{self.algorithm} of the file differs from the descriptor"
+            problems.append(Problem("hash-mismatch", message, **where))
+        return problems
 
 
 def _schema(schema: Any, base: Path, name: str, report: Report) -> dict[str, Any] | None:
@@ -300,6 +325,7 @@ def _check_table(
     report: Report,
     progress: Progress | None,
     keep: set[str] | None,
+    feed: Feed | None = None,
 ) -> Table | None:
     """Header, cells and dialect of one CSV resource; returns its rows for the key checks.
 
@@ -334,7 +360,7 @@ def _check_table(
     missing = [str(m) for m in missing] if isinstance(missing, list) else [""]
     table = Table(name=name, file=shown, first_row=2 if dialect.header else 1)
     try:
-        _read_and_check(path, order, fields, dialect, encoding, missing, table, report, progress, keep)
+        _read_and_check(path, order, fields, dialect, encoding, missing, table, report, progress, keep, feed)
     except Exception as exc:  # the parser's own errors on malformed input become problems
         if not _report_undecodable(path, encoding, report, where):
             report.add(Problem("dialect-error", f"cannot parse the file: {shorten(str(exc), 200)}", **where))
@@ -433,6 +459,7 @@ def _read_and_check(
     report: Report,
     progress: Progress | None,
     keep: set[str] | None,
+    feed: Feed | None,
 ) -> None:
     import numpy as np
     import pyarrow as pa
@@ -443,7 +470,7 @@ def _read_and_check(
     rejected: list[tuple[int, int, int, str]] = []
     numbers: list[Any] = []
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        for piece in _ahead(read_pieces(path, names, dialect, encoding, missing)):
+        for piece in _ahead(read_pieces(path, names, dialect, encoding, missing, feed)):
             batch = piece.table
             rejected += piece.rejected
             if piece.rejected or table.row_numbers is not None:
