@@ -148,6 +148,8 @@ class _Cells:
     def fail(self, mask: Any, code: str, message: Callable[[str], str], severity: str = "error") -> None:
         """Report the cells selected by ``mask`` that no earlier check reported."""
         pc = self.pc
+        if not pc.any(mask).as_py():
+            return  # the usual case on clean data: no mask arithmetic needed
         new = pc.and_kleene(mask, pc.invert(self.failed))
         if new.null_count:
             new = pc.fill_null(new, False)
