@@ -1,6 +1,7 @@
 """validate() on built packages: valid, and broken in each way the foundation checks."""
 
 import hashlib
+import shutil
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -141,3 +142,17 @@ def test_invalid_json_descriptor(tmp_path: Path) -> None:
 def test_no_descriptor_is_a_package_error(tmp_path: Path) -> None:
     with pytest.raises(PackageError, match=r"no datapackage\.json"):
         validate(tmp_path)
+
+
+def test_row_numbers_count_rejected_rows(tmp_path: Path) -> None:
+    folder = tmp_path / "package"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "broken" / "enum", folder)
+    lines = (folder / "commitments.csv").read_text().splitlines()
+    lines = [lines[0], "grant-x,too,short", lines[2], "grant-y,also,short,row", lines[1], lines[3]]
+    (folder / "commitments.csv").write_text("\r\n".join(lines) + "\r\n")
+    report = validate(folder)
+    assert [(p.code, p.row) for p in report.problems] == [
+        ("enum-error", 5),
+        ("ragged-row", 2),
+        ("ragged-row", 4),
+    ]

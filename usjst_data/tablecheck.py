@@ -55,27 +55,34 @@ class Table:
     name: str
     file: str
     columns: dict[str, pa.ChunkedArray] = field(default_factory=dict)
-    row_numbers: Any = None  # numpy int64 array of file row numbers, when rows were skipped
     first_row: int = 2
     num_rows: int = 0
-    bad_positions: list[Any] = field(default_factory=list)  # numpy arrays of such rows, whole table
+    rejected: list[int] = field(default_factory=list)  # file row numbers the parser rejected, ascending
+    bad: list[Any] = field(default_factory=list)  # Arrow arrays of positions of rows with a cell error
     skipped: list[str] = field(default_factory=list)  # text of rows the parser could not split
+
+    def rows_of(self, positions: list[int]) -> list[int]:
+        """The file row number of each kept row position: rejected rows take numbers too."""
+        if not self.rejected:
+            return [p + self.first_row for p in positions]
+        numbers = dict.fromkeys(positions, 0)
+        passed = 0  # rejected rows numbered before the current row
+        for position in sorted(numbers):
+            row = position + self.first_row + passed
+            while passed < len(self.rejected) and self.rejected[passed] <= row:
+                passed += 1
+                row += 1
+            numbers[position] = row
+        return [numbers[p] for p in positions]
 
     def rows(self) -> Iterator[tuple[int, dict[str, str | None], bool]]:
         """Each row as (file row number, cells, whether a cell check failed on it)."""
-        import numpy as np
-
-        bad = set(np.concatenate(self.bad_positions).tolist()) if self.bad_positions else set()
+        bad = {p for positions in self.bad for p in positions.to_pylist()}
         names = list(self.columns)
         values = [self.columns[n].to_pylist() for n in names]
         numbers = self.rows_of(list(range(self.num_rows)))
         for position, cells in enumerate(zip(*values, strict=True)):
             yield numbers[position], dict(zip(names, cells, strict=True)), position in bad
-
-    def rows_of(self, positions: list[int]) -> list[int]:
-        if self.row_numbers is None:
-            return [p + self.first_row for p in positions]
-        return [int(self.row_numbers[p]) for p in positions]
 
 
 @dataclass
@@ -422,7 +429,6 @@ class Piece:
 
     table: pa.Table
     rejected: list[tuple[int, int, int, str]]  # (file row number, expected cells, cells, text)
-    first_record: int  # file row number of the piece's first record (the header is row 1)
     size: int  # bytes of the file in the piece
 
 
@@ -448,7 +454,7 @@ def read_pieces(
             _parse(data, names, dialect, encoding, missing, header, invalid, threads=False, keep=names[:1])
         offset = record - (1 if header else 0)
         rejected = [((n or 0) + offset, expected, actual, text) for n, expected, actual, text in invalid.rows]
-        yield Piece(table, rejected, first_record=record + 1, size=data.size)
+        yield Piece(table, rejected, size=data.size)
         record += table.num_rows + len(rejected)
 
 

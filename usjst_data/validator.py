@@ -461,25 +461,17 @@ def _read_and_check(
     keep: set[str] | None,
     feed: Feed | None,
 ) -> None:
-    import numpy as np
     import pyarrow as pa
 
     total = path.stat().st_size
     offset, done = 0, 0
     kept: dict[str, list[pa.ChunkedArray]] = {n: [] for n in names if keep is None or n in keep}
     rejected: list[tuple[int, int, int, str]] = []
-    numbers: list[Any] = []
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         for piece in _ahead(read_pieces(path, names, dialect, encoding, missing, feed)):
             batch = piece.table
             rejected += piece.rejected
-            if piece.rejected or table.row_numbers is not None:
-                skipped = np.array([row[0] for row in piece.rejected], dtype=np.int64)
-                span = np.arange(piece.first_record, piece.first_record + batch.num_rows + len(skipped), dtype=np.int64)
-                if table.row_numbers is None:  # rows so far were numbered by position
-                    numbers.append(np.arange(table.first_row, table.first_row + offset, dtype=np.int64))
-                numbers.append(np.setdiff1d(span, skipped, assume_unique=True))
-                table.row_numbers = np.concatenate(numbers)
+            table.rejected += [row[0] for row in piece.rejected]
             if report.full:
                 return
             if batch.num_rows:
@@ -533,7 +525,7 @@ def _check_batch(batch: Any, fields: list[FieldSpec], table: Table, report: Repo
         if result.bad is not None:
             bad = result.bad if bad is None else pc.or_(bad, result.bad)
     if bad is not None:
-        table.bad_positions.append(pc.indices_nonzero(bad).to_numpy() + offset)
+        table.bad.append(pc.add(pc.indices_nonzero(bad), offset))
 
 
 def _report_invalid_rows(table: Table, rows: list[tuple[int, int, int, str]], width: int, report: Report) -> None:
