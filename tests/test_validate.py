@@ -1,8 +1,8 @@
 """validate() on built packages: valid, and broken in each way the foundation checks."""
 
 import hashlib
-import shutil
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
