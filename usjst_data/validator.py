@@ -134,9 +134,12 @@ def _profile_problems(descriptor: Any, shown: str) -> Iterator[Problem]:
 
     profile = json.loads((resources.files("usjst_data") / "profiles" / "datapackage-2.0.json").read_text("utf-8"))
     validator = jsonschema.Draft7Validator(profile)
+    reported: set[str] = set()
     for error in sorted(validator.iter_errors(descriptor), key=lambda e: [str(p) for p in e.absolute_path]):
         pointer = "/" + "/".join(str(p) for p in error.absolute_path)
-        yield Problem("descriptor-error", _schema_message(error), file=shown, field=pointer)
+        if pointer not in reported:  # one problem per place: the first error says what is wrong there
+            reported.add(pointer)
+            yield Problem("descriptor-error", _schema_message(error), file=shown, field=pointer)
 
 
 def _schema_message(error: Any) -> str:
@@ -206,7 +209,14 @@ def _validate_resource(
 ) -> Table | None:
     relative = resource.get("path")
     if isinstance(relative, list):
-        report.add(Problem("unsupported", "multipart paths are not checked", resource=name, severity="warning"))
+        report.add(
+            Problem(
+                "unsupported",
+                "data split over several files (a list of paths) is not checked yet",
+                resource=name,
+                severity="warning",
+            )
+        )
         return None
     if relative is None:
         return None  # inline data: nothing on disk to check
@@ -340,6 +350,20 @@ def _check_table(
     unknown = [f for f in fields if f.type not in KNOWN_TYPES]
     for spec in unknown:
         report.add(Problem("descriptor-error", f"unknown field type {spec.type!r}", field=spec.name, **where))
+    for spec in fields:
+        pattern = spec.constraints.get("pattern")
+        try:
+            re.compile(pattern if isinstance(pattern, str) else "")
+        except re.error as exc:
+            report.add(
+                Problem(
+                    "descriptor-error",
+                    f"pattern {pattern!r} is not a regular expression: {exc}",
+                    field=spec.name,
+                    **where,
+                )
+            )
+            unknown.append(spec)
     if unknown:
         return None
     encoding = str(resource.get("encoding", "utf-8")).lower()
