@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from importlib import resources
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING
 
 from .errors import UnknownTableError
 from .models import TABLES, TABLES_BY_NAME, Record
@@ -18,9 +18,6 @@ from .schema import row_values
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
     from pathlib import Path
-
-R = TypeVar("R", bound=Record)
-_TABLE_OF_MODEL = {t.model: t.name for t in TABLES}
 
 
 def data_root(data_dir: Path | None = None) -> Traversable:
@@ -36,8 +33,3 @@ def read_records(name: str, data_dir: Path | None = None) -> list[Record]:
         raise UnknownTableError(name, [t.name for t in TABLES]) from None
     text = (data_root(data_dir) / f"{name}.csv").read_bytes().decode("utf-8")
     return [table.model.model_validate(row_values(name, row)) for row in csv.DictReader(io.StringIO(text))]
-
-
-def read_model(model: type[R], data_dir: Path | None = None) -> list[R]:
-    """The records of the table whose model is ``model``, typed as such."""
-    return cast(list[R], read_records(_TABLE_OF_MODEL[model], data_dir))

@@ -17,7 +17,6 @@ DATA_LICENSE = {
     "path": "https://creativecommons.org/licenses/by/4.0/",
     "title": "Creative Commons Attribution 4.0",
 }
-CODE_LICENSE = "MIT"
 CONTRIBUTORS = [{"title": "usjst-data maintainers", "roles": ["creator"]}]
 PROFILE_PACKAGE = "https://datapackage.org/profiles/2.0/datapackage.json"
 PROFILE_RESOURCE = "https://datapackage.org/profiles/2.0/dataresource.json"
