@@ -89,26 +89,27 @@ def _row(i: int, rng: random.Random) -> list[str]:
     ]
 
 
+# How each kind of break changes a row: the column it overwrites and the value it writes.
+BROKEN_CELLS = {
+    "type": (2, "ten million"),
+    "enum": (3, "XYZ"),
+    "pattern": (6, "2019-13"),
+    "required": (1, ""),
+    "foreign-key": (9, "inst-missing"),
+    "range": (5, "500"),
+    "date": (7, "2021-02-30"),
+}
+
+
 def _break(row: list[str], how: str, i: int) -> list[str]:
     row = list(row)
-    if how == "type":
-        row[2] = "ten million"
-    elif how == "enum":
-        row[3] = "XYZ"
-    elif how == "pattern":
-        row[6] = "2019-13"
-    elif how == "required":
-        row[1] = ""
-    elif how == "unique":
+    if how == "unique":
         row[0] = f"commitment-{i - 1}"
-    elif how == "foreign-key":
-        row[9] = "inst-missing"
-    elif how == "range":
-        row[5] = "500"
-    elif how == "date":
-        row[7] = "2021-02-30"
     elif how == "ragged":
         row.append("extra")
+    else:
+        column, value = BROKEN_CELLS[how]
+        row[column] = value
     return row
 
 
