@@ -477,11 +477,15 @@ def _pieces(path: Path, dialect: Dialect, encoding: str, feed: Feed) -> Iterator
         return
     quote = dialect.quote_char.encode()
     carry = b""
+    data = bytearray(2 * PIECE_BYTES)  # reused: the parser copies what it keeps
     with path.open("rb") as handle:
         while True:
-            data = bytearray(len(carry) + PIECE_BYTES)
+            if len(carry) + PIECE_BYTES > len(data):
+                data = bytearray(len(carry) + PIECE_BYTES)
             data[: len(carry)] = carry
-            size = len(carry) + handle.readinto(memoryview(data)[len(carry) :])
+            view = memoryview(data)
+            size = len(carry) + handle.readinto(view[len(carry) : len(carry) + PIECE_BYTES])
+            view.release()
             if size == len(carry):
                 break
             cut = _record_end(data, quote, size)
@@ -522,7 +526,8 @@ def _parse(
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    if encoding.replace("-", "") == "utf8":
+    utf8 = encoding.replace("-", "") == "utf8"
+    if utf8:
         # Checked first: the parser cannot even report a rejected row whose bytes do not decode.
         _check_utf8(data)
     read = pacsv.ReadOptions(
@@ -539,6 +544,7 @@ def _parse(
     convert = pacsv.ConvertOptions(
         column_types=dict.fromkeys(names, pa.string()),
         include_columns=keep,
+        check_utf8=not utf8,  # already checked for the whole piece
         null_values=missing,
         strings_can_be_null=True,
         quoted_strings_can_be_null=True,
