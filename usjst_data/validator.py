@@ -87,9 +87,15 @@ def validate(path: Path | str | None = None, options: Options | None = None) -> 
         _validate_seeds(target, report)
         return report
     descriptor = _read_descriptor(target, report)
-    if descriptor is None:
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        if descriptor is not None:
+            report.extend(_profile_problems(descriptor, target.name))
         return report
-    tables = _validate_resources(descriptor, target.parent, report, options.progress)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # The profile check is Python work: it runs while the tables are parsed, which frees the GIL.
+        profile = pool.submit(lambda: list(_profile_problems(descriptor, target.name)))
+        tables = _validate_resources(descriptor, target.parent, report, options.progress)
+        report.extend(profile.result())
     if not report.full:
         _key_problems(descriptor["resources"], tables, report)
     if descriptor.get("name") == meta.NAME and not report.full:
@@ -113,7 +119,8 @@ def _validate_seeds(folder: Path, report: Report) -> None:
     report.extend(check(data))
 
 
-def _read_descriptor(path: Path, report: Report) -> dict[str, Any] | None:
+def _read_descriptor(path: Path, report: Report) -> Any:
+    """The parsed descriptor, or None (and a problem) when it is not JSON."""
     shown = path.name
     try:
         descriptor = json.loads(path.read_bytes().decode("utf-8"))
@@ -121,9 +128,6 @@ def _read_descriptor(path: Path, report: Report) -> dict[str, Any] | None:
         raise PackageError(f"{path}: cannot read the descriptor: {exc.strerror}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         report.add(Problem("json-error", f"descriptor is not valid JSON: {shorten(str(exc), 200)}", file=shown))
-        return None
-    report.extend(_profile_problems(descriptor, shown))
-    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         return None
     return descriptor
 
