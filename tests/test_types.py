@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
-from usjst_data.types import Amount, PartialDate, bounds, precision
+from usjst_data.types import Amount, PartialDate, bounds, date_parts, date_text, precision
 
 partial_date = TypeAdapter(PartialDate)
 amount = TypeAdapter(Amount)
@@ -53,3 +53,13 @@ def test_amount_rejects(value: object, code: str) -> None:
     with pytest.raises(ValidationError) as info:
         amount.validate_python(value)
     assert info.value.errors()[0]["type"] == code
+
+
+@given(st.dates(min_value=dt.date(1000, 1, 1)), st.sampled_from([1, 2, 3]))
+def test_date_parts_round_trip(day: dt.date, parts: int) -> None:
+    text = "-".join(day.isoformat().split("-")[:parts])
+    split = date_parts(text)
+    assert split is not None
+    assert split["year"] == day.year
+    assert (split["day"] is None) == (parts < 3)
+    assert date_text(split) == text

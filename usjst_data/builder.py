@@ -19,6 +19,7 @@ from .models import TABLES, Record, Source, Table
 from .rules import check
 from .schema import Column, arrow_schema, columns, table_schema
 from .seeds import Dataset, read_seeds
+from .types import date_parts
 
 DATA_DIR = Path("usjst_data") / "data"
 DESCRIPTOR = "datapackage.json"
@@ -48,14 +49,6 @@ def csv_bytes(table: Table, records: Iterable[Record]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def _date_parts(value: str | None) -> dict[str, int | None] | None:
-    if value is None:
-        return None
-    parts: list[int | None] = [int(p) for p in value.split("-")]
-    parts += [None] * (3 - len(parts))
-    return dict(zip(("year", "month", "day"), parts, strict=True))
-
-
 def parquet_bytes(table: Table, records: list[Record]) -> bytes:
     """A table as Parquet with real types: decimals, date parts, lists and dictionaries."""
     import pyarrow as pa
@@ -66,7 +59,7 @@ def parquet_bytes(table: Table, records: list[Record]) -> bytes:
     for column, field in zip(columns(table.name), schema, strict=True):
         values = [getattr(r, column.name) for r in records]
         if column.kind == "partial_date":
-            values = [_date_parts(v) for v in values]
+            values = [date_parts(v) for v in values]
         elif column.kind == "enum":
             values = [None if v is None else str(v) for v in values]
         if pa.types.is_dictionary(field.type):

@@ -8,21 +8,15 @@ from __future__ import annotations
 
 import csv
 import io
-from importlib import resources
 from typing import TYPE_CHECKING
 
 from .errors import UnknownTableError
+from .meta import data_root
 from .models import TABLES, TABLES_BY_NAME, Record
 from .schema import row_values
 
 if TYPE_CHECKING:
-    from importlib.resources.abc import Traversable
     from pathlib import Path
-
-
-def data_root(data_dir: Path | None = None) -> Traversable:
-    """The folder holding the tables: ``data_dir``, or the data shipped in the package."""
-    return data_dir if data_dir is not None else resources.files("usjst_data") / "data"
 
 
 def read_records(name: str, data_dir: Path | None = None) -> list[Record]:

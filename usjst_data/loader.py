@@ -5,10 +5,12 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING, Any, Literal, overload
 
-from .datafiles import data_root, read_records
+from . import meta
+from .datafiles import read_records
 from .errors import MissingExtraError, UnknownRecordError, UnknownTableError
 from .models import TABLES, TABLES_BY_NAME, Record, Table, record_key
 from .schema import columns, pandas_dtypes
+from .types import date_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -60,12 +62,12 @@ def _arrow(table: Table) -> pa.Table:
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    stored = pq.read_table(io.BytesIO((data_root() / f"{table.name}.parquet").read_bytes()))
+    stored = pq.read_table(io.BytesIO((meta.data_root() / f"{table.name}.parquet").read_bytes()))
     arrays, fields = [], []
     for column in columns(table.name):
         values = stored.column(column.name).combine_chunks()
         if column.kind == "partial_date":
-            values = pa.array([_date_text(v) for v in values.to_pylist()], pa.string())
+            values = pa.array([date_text(v) for v in values.to_pylist()], pa.string())
         elif column.enum:
             categories = pa.array(column.enum, pa.string())
             plain = values.cast(pa.string())
@@ -94,15 +96,8 @@ def _keep_arrow(arrow_type: pa.DataType) -> pd.ArrowDtype | None:
     return pd.ArrowDtype(arrow_type) if pa.types.is_decimal(arrow_type) or pa.types.is_list(arrow_type) else None
 
 
-def _date_text(parts: dict[str, int | None] | None) -> str | None:
-    if parts is None:
-        return None
-    return "-".join(f"{v:02d}" if i else f"{v:04d}" for i, v in enumerate(parts.values()) if v is not None)
-
-
 def records(name: str) -> list[Record]:
     """A table as validated model instances, read from its shipped CSV."""
-    _table(name)
     return read_records(name)
 
 

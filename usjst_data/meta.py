@@ -1,4 +1,13 @@
-"""Package metadata shared by the build, the descriptor and the CLI."""
+"""Package metadata shared by the build, the descriptor and the CLI, and where the data is."""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+    from pathlib import Path
 
 VERSION = "0.1.0"
 NAME = "usjst-data"
@@ -20,3 +29,8 @@ DATA_LICENSE = {
 CONTRIBUTORS = [{"title": "usjst-data maintainers", "roles": ["creator"]}]
 PROFILE_PACKAGE = "https://datapackage.org/profiles/2.0/datapackage.json"
 PROFILE_RESOURCE = "https://datapackage.org/profiles/2.0/dataresource.json"
+
+
+def data_root(data_dir: Path | None = None) -> Traversable:
+    """The folder holding the tables: ``data_dir``, or the data shipped in the package."""
+    return data_dir if data_dir is not None else resources.files("usjst_data") / "data"

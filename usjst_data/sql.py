@@ -14,8 +14,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .datafiles import data_root
 from .errors import MissingExtraError, PackageError, QueryError
+from .meta import data_root
 from .models import TABLES
 from .schema import DECIMAL_PRECISION, DECIMAL_SCALE, columns
 

@@ -141,14 +141,14 @@ class _Cells:
     of a batch can be checked in parallel and their results added in order afterwards.
     """
 
-    def __init__(self, table: Table, spec: FieldSpec, values: pa.ChunkedArray, report: Report) -> None:
+    def __init__(self, table: Table, spec: FieldSpec, values: pa.ChunkedArray, report: Report, offset: int) -> None:
         import pyarrow.compute as pc
 
         self.pc = pc
         self.table, self.spec, self.values, self.report = table, spec, values, report
         self.missing = pc.is_null(values)
         self.failed = self.missing  # missing cells are only checked by `required`
-        self.offset = 0
+        self.offset = offset  # position of the batch's first row in the table
         self.parsed: Any = None
         self.result = ColumnResult()
 
@@ -222,8 +222,7 @@ def check_cells(table: Table, spec: FieldSpec, values: pa.ChunkedArray, report: 
     """Check every cell of one column against its field's type, format and constraints."""
     import pyarrow as pa
 
-    cells = _Cells(table, spec, values, report)
-    cells.offset = offset
+    cells = _Cells(table, spec, values, report, offset)
     pc = cells.pc
     c = spec.constraints
     if c.get("required"):
@@ -308,10 +307,10 @@ def _out_of_range(word: str, bound: object) -> Callable[[str], str]:
     return lambda value: f"must be {word} {bound}, got {value}"
 
 
-def real_dates(values: Any, malformed: Any = None) -> Any:
-    """Which YYYY-MM-DD strings name a real calendar day (2021-02-30 does not); null stays null.
+def real_dates(values: Any, malformed: Any) -> Any:
+    """Which YYYY-MM-DD strings name a real calendar day (2021-02-30 does not).
 
-    ``malformed`` marks values already known not to be YYYY-MM-DD, which saves a regex pass.
+    ``malformed`` marks the values already known not to be YYYY-MM-DD (or missing): they are false.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -319,10 +318,7 @@ def real_dates(values: Any, malformed: Any = None) -> Any:
     def number(start: int, stop: int) -> Any:
         return pc.cast(pc.utf8_slice_codeunits(values, start, stop), pa.int32(), safe=False)
 
-    if malformed is None:
-        digits = pc.match_substring_regex(values, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-    else:
-        digits = pc.invert(malformed)
+    digits = pc.invert(malformed)
     values = pc.if_else(digits, values, pa.scalar("2000-01-01"))
     year, month, day = number(0, 4), number(5, 7), number(8, 10)
     month_ok = pc.and_(pc.greater_equal(month, 1), pc.less_equal(month, 12))
@@ -378,6 +374,10 @@ class Dialect:
             escape_char=spec.get("escapeChar") if isinstance(spec.get("escapeChar"), str) else None,
             header=bool(spec.get("header", True)),
         )
+
+
+def _is_utf8(encoding: str) -> bool:
+    return encoding.lower().replace("-", "").replace("_", "") == "utf8"
 
 
 class NotUtf8Error(ValueError):
@@ -445,6 +445,9 @@ def read_pieces(
     """
     record = 1 if dialect.header else 0  # records before the piece, counting the header
     for number, data in enumerate(_pieces(path, dialect, encoding, feed or _ignore)):
+        if _is_utf8(encoding):
+            # Checked first: the parser cannot even report a rejected row whose bytes do not decode.
+            _check_utf8(data)
         header = number == 0 and dialect.header
         invalid = InvalidRows()
         table = _parse(data, names, dialect, encoding, missing, header, invalid, threads=True, keep=None)
@@ -470,7 +473,7 @@ def _pieces(path: Path, dialect: Dialect, encoding: str, feed: Feed) -> Iterator
     """
     import pyarrow as pa
 
-    if encoding.replace("-", "") != "utf8" or dialect.escape_char or path.stat().st_size <= PIECE_BYTES:
+    if not _is_utf8(encoding) or dialect.escape_char or path.stat().st_size <= PIECE_BYTES:
         whole = path.read_bytes()
         feed(whole, None)
         yield pa.py_buffer(whole)
@@ -526,10 +529,6 @@ def _parse(
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    utf8 = encoding.replace("-", "") == "utf8"
-    if utf8:
-        # Checked first: the parser cannot even report a rejected row whose bytes do not decode.
-        _check_utf8(data)
     read = pacsv.ReadOptions(
         column_names=names, skip_rows=1 if header else 0, encoding=encoding, use_threads=threads, block_size=1 << 20
     )
@@ -544,7 +543,7 @@ def _parse(
     convert = pacsv.ConvertOptions(
         column_types=dict.fromkeys(names, pa.string()),
         include_columns=keep,
-        check_utf8=not utf8,  # already checked for the whole piece
+        check_utf8=not _is_utf8(encoding),  # read_pieces checked the whole piece already
         null_values=missing,
         strings_can_be_null=True,
         quoted_strings_can_be_null=True,

@@ -104,3 +104,18 @@ def bounds(value: str) -> tuple[dt.date, dt.date]:
         return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
     day = dt.date(year, month, parts[2])
     return day, day
+
+
+def date_parts(value: str | None) -> dict[str, int | None] | None:
+    """A partial date as the year, month and day its text gives (None where it gives none)."""
+    if value is None:
+        return None
+    parts: list[int | None] = [int(p) for p in value.split("-")]
+    return dict(zip(("year", "month", "day"), parts + [None] * (3 - len(parts)), strict=True))
+
+
+def date_text(parts: dict[str, int | None] | None) -> str | None:
+    """The text of a partial date from its parts: the inverse of ``date_parts``."""
+    if parts is None:
+        return None
+    return "-".join(f"{v:02d}" if i else f"{v:04d}" for i, v in enumerate(parts.values()) if v is not None)

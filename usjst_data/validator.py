@@ -39,7 +39,7 @@ _HASH_CHUNK = 8 << 20
 
 def default_package() -> Path:
     """The descriptor shipped inside the installed package."""
-    return Path(str(resources.files("usjst_data") / "data" / "datapackage.json"))
+    return Path(str(meta.data_root() / "datapackage.json"))
 
 
 def locate(path: Path | str | None) -> Path:
@@ -244,7 +244,7 @@ def _validate_resource(
         if extra is None or not extra.is_file():
             report.add(Problem("missing-file", "Parquet copy does not exist", resource=name, file=str(parquet["path"])))
         else:
-            report.extend(_Integrity(parquet, name, str(parquet["path"])).read(extra).result())
+            report.extend(_Integrity(parquet, name, str(parquet["path"]), text=False).read(extra).result())
     integrity = _Integrity(resource, name, relative)
     schema = _schema(resource.get("schema"), base, name, report)
     table = None
@@ -260,8 +260,8 @@ def _validate_resource(
 class _Integrity:
     """Size, hash and NUL bytes of a file, from its bytes as they are read."""
 
-    def __init__(self, facts: dict[str, Any], name: str, shown: str) -> None:
-        self.facts = facts
+    def __init__(self, facts: dict[str, Any], name: str, shown: str, text: bool = True) -> None:
+        self.facts, self.text = facts, text
         self.where: dict[str, Any] = {"resource": name, "file": shown}
         self.problems: list[Problem] = []
         expected = facts.get("hash")
@@ -297,7 +297,7 @@ class _Integrity:
     def result(self) -> list[Problem]:
         """The problems found, once every byte was fed."""
         problems, where = list(self.problems), self.where
-        if self.nul is not None and not where["file"].endswith(".parquet"):
+        if self.nul is not None and self.text:
             problems.append(
                 Problem("encoding-error", f"NUL byte at byte {self.nul}; text files must not contain one", **where)
             )
@@ -378,9 +378,6 @@ def _check_table(
         report.add(
             Problem("encoding-error", "file starts with a UTF-8 byte-order mark; save it without one", row=1, **where)
         )
-    if path.stat().st_size == 0:
-        report.add(Problem("header-error", "file is empty; expected a header row", row=1, **where))
-        return None
     order = _header_order(path, dialect, encoding, names, report, where) if dialect.header else names
     if order is None:
         return None
