@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from .errors import UsjstError
+from .formats import ExportFormat, SchemaFormat
 from .meta import VERSION
 from .report import DEFAULT_PER_KIND, Problem, Report
 
@@ -225,13 +226,6 @@ class SqlFormat(StrEnum):
     JSON = "json"
 
 
-class ExportFormat(StrEnum):  # = usjst_data.export.FORMATS
-    SQLITE = "sqlite"
-    JSON = "json"
-    JSONL = "jsonl"
-    XLSX = "xlsx"
-
-
 class CiteFormat(StrEnum):
     PLAIN = "plain"
     BIBTEX = "bibtex"
@@ -358,11 +352,6 @@ def timeline(
     except UsjstError as exc:
         raise _fail(str(exc)) from None
     typer.echo(f"wrote {path}")
-
-
-class SchemaFormat(StrEnum):
-    JSON_SCHEMA = "json-schema"
-    TABLE_SCHEMA = "table-schema"
 
 
 @app.command()

@@ -18,10 +18,11 @@ from typing import Any
 from . import meta
 from .datafiles import read_records
 from .errors import UsjstError
+from .formats import ExportFormat
 from .models import TABLES, Record, Table
 from .schema import Column, columns, table_schema
 
-FORMATS = ("sqlite", "json", "jsonl", "xlsx")
+FORMATS = tuple(ExportFormat)
 # Columns indexed for full-text search wherever a table has them.
 SEARCHABLE = ("name", "title", "subtitle", "short_title", "short_name", "acronym", "summary", "description")
 METADATA = "metadata.json"

@@ -6,10 +6,11 @@ import json
 from typing import Any
 
 from .errors import UnknownTableError
+from .formats import SchemaFormat
 from .models import TABLES, TABLES_BY_NAME
 from .schema import table_schema
 
-FORMATS = ("json-schema", "table-schema")
+FORMATS = tuple(SchemaFormat)
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"  # the dialect pydantic generates
 
 
