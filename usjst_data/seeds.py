@@ -16,10 +16,10 @@ import yaml
 from pydantic import ValidationError
 
 from .errors import SeedError
-from .models import TABLES, TABLES_BY_NAME, Citation, DiscrepancyValue, Record, Table, record_key
+from .models import TABLES, TABLES_BY_NAME, Record, Table, record_key
 from .report import Problem, shorten
 
-# Inline children of a seed record: key in the record -> (child table, how to fill its parent link).
+# Keys under which a seed record carries rows of another table: its citations, a discrepancy's values.
 _CITE_KEY = "cite"
 _VALUES_KEY = "values"
 
@@ -152,7 +152,7 @@ def _read_record(data: Dataset, table: Table, item: Any, file: str, line: int) -
     data.origins[(table.name, key)] = (file, line)
     if table.cited:
         yield from _children(
-            data, "citations", Citation, cites, {"table": table.name, "record_id": key}, _CITE_KEY, file, line, key
+            data, "citations", cites, {"table": table.name, "record_id": key}, _CITE_KEY, file, line, key
         )
     elif cites is not None:
         yield Problem(
@@ -164,15 +164,12 @@ def _read_record(data: Dataset, table: Table, item: Any, file: str, line: int) -
             field=_CITE_KEY,
         )
     if table.name == "discrepancies":
-        yield from _children(
-            data, "discrepancy_values", DiscrepancyValue, values, {"discrepancy_id": key}, _VALUES_KEY, file, line, key
-        )
+        yield from _children(data, "discrepancy_values", values, {"discrepancy_id": key}, _VALUES_KEY, file, line, key)
 
 
 def _children(
     data: Dataset,
     child: str,
-    model: type[Record],
     items: Any,
     parent: dict[str, str],
     key_name: str,
@@ -204,7 +201,7 @@ def _children(
             continue
         fields = {("source_id" if k == "source" else k): v for k, v in entry.items()}
         try:
-            row = model.model_validate({**fields, **parent})
+            row = child_table.model.model_validate({**fields, **parent})
         except ValidationError as exc:
             yield from model_problems(exc, file, line, record, prefix=f"{key_name}.{n}.")
             continue
