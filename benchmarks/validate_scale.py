@@ -309,6 +309,9 @@ def main() -> None:
     parser.add_argument("--measure", nargs=2, metavar=("WHAT", "DESCRIPTOR"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
+        from usjst_data.validator import lean_process
+
+        lean_process()  # as `usjst validate` does: the same imports for both measurements
         what, descriptor = args.measure
         print(checking_seconds(Path(descriptor)) if what == "check" else typed_read_seconds(Path(descriptor)))
         return

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.abc
 import json
 import sys
 from collections import defaultdict
@@ -370,20 +369,10 @@ def schema(
         raise _fail(str(exc)) from None
 
 
-class _RefusePandas(importlib.abc.MetaPathFinder):
-    """Makes ``import pandas`` fail, for a process that only validates.
-
-    pyarrow imports pandas, when it is installed, on its first conversion of a Python value.
-    Validation never uses it, and the import is a large share of a short run's time.
-    """
-
-    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
-        if name == "pandas" or name.startswith("pandas."):
-            raise ModuleNotFoundError(f"pandas is not needed to validate: {name}", name=name)
-
-
 def main() -> None:
     """Entry point of the ``usjst`` console script."""
-    if sys.argv[1:2] == ["validate"] and "pandas" not in sys.modules:
-        sys.meta_path.insert(0, _RefusePandas())
+    if sys.argv[1:2] == ["validate"]:
+        from .validator import lean_process
+
+        lean_process()
     app()

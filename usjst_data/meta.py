@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from importlib import resources
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from importlib.resources.abc import Traversable
-    from pathlib import Path
+from pathlib import Path
 
 VERSION = "0.1.0"
 NAME = "usjst-data"
@@ -31,6 +26,10 @@ PROFILE_PACKAGE = "https://datapackage.org/profiles/2.0/datapackage.json"
 PROFILE_RESOURCE = "https://datapackage.org/profiles/2.0/dataresource.json"
 
 
-def data_root(data_dir: Path | None = None) -> Traversable:
+# The package is installed as plain files (a wheel, or editable), so the data is beside this module.
+PACKAGE_ROOT = Path(__file__).resolve().parent
+
+
+def data_root(data_dir: Path | None = None) -> Path:
     """The folder holding the tables: ``data_dir``, or the data shipped in the package."""
-    return data_dir if data_dir is not None else resources.files("usjst_data") / "data"
+    return data_dir if data_dir is not None else PACKAGE_ROOT / "data"

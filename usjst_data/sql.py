@@ -173,7 +173,7 @@ def connect(data_dir: Path | None = None) -> duckdb.DuckDBPyConnection:
         import duckdb
     except ImportError:
         raise MissingExtraError("duckdb", "duckdb") from None
-    folder = Path(str(data_root(data_dir))).resolve()
+    folder = data_root(data_dir).resolve()
     missing = [t.name for t in TABLES if not (folder / f"{t.name}.parquet").is_file()]
     if missing:
         raise PackageError(f"no Parquet file for {', '.join(missing)} in {folder}; build the package first")

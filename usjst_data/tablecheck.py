@@ -8,10 +8,12 @@ and only the problems a report keeps are turned into Python objects.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,7 +47,8 @@ KNOWN_TYPES = {"string", "boolean", "object", "array", "list", "geojson", "any",
 JSON_TYPES = {"object": dict, "array": list, "geojson": dict}
 FORMULA_STARTS = ["=", "+", "@", "\t", "\r"]  # what spreadsheets run as a formula
 # Types whose strict cast accepts exactly the values the type allows: a clean cast skips the regex.
-CASTS = {"integer": "int64", "number": "float64"}
+CASTS = {"integer": "int64", "number": "float64", "date": "date32"}
+TEMPORAL = ("date", "datetime", "time")
 
 
 @dataclass
@@ -227,19 +230,21 @@ def check_cells(table: Table, spec: FieldSpec, values: pa.ChunkedArray, report: 
     c = spec.constraints
     if c.get("required"):
         cells.emit(cells.missing, "required-error", lambda v: "a value is required")
-    kind = spec.type
+    kind, fmt = spec.type, spec.spec.get("format", "default")
     expected = {"number": "a number", "integer": "an integer", "date": "a date (YYYY-MM-DD)"}.get(kind, f"a {kind}")
-    if kind in CASTS and cells.casts_cleanly(CASTS[kind]):
-        pass  # every value parsed: the format is right, no pattern needs to run
+    if kind in TEMPORAL and fmt != "default":
+        _check_temporal_format(cells, kind, str(fmt))
+    elif kind in CASTS and cells.casts_cleanly(CASTS[kind]):
+        pass  # every value converted: the strict cast accepts exactly what the type allows
     elif kind in TYPE_PATTERNS:
         cells.fail(pc.invert(cells.matches(TYPE_PATTERNS[kind])), "type-error", lambda v: f"{v!r} is not {expected}")
-    if kind in ("date", "datetime") and spec.spec.get("format", "default") == "default":
-        day = values if kind == "date" else pc.utf8_slice_codeunits(values, 0, 10)
-        real = real_dates(day, cells.failed)
-        cells.fail(pc.invert(real), "type-error", lambda v: f"{v!r} is not a real {kind}")
-    elif kind == "time":
-        cells.fail(pc.invert(_real_times(pc, values)), "type-error", lambda v: f"{v!r} is not a real time")
-    elif kind == "boolean":
+        if kind in ("date", "datetime"):
+            day = values if kind == "date" else pc.utf8_slice_codeunits(values, 0, 10)
+            real = real_dates(day, cells.failed)
+            cells.fail(pc.invert(real), "type-error", lambda v: f"{v!r} is not a real {kind}")
+        elif kind == "time":
+            cells.fail(pc.invert(_real_times(pc, values)), "type-error", lambda v: f"{v!r} is not a real time")
+    if kind == "boolean":
         truthy = spec.spec.get("trueValues", ["true", "True", "TRUE", "1"])
         falsy = spec.spec.get("falseValues", ["false", "False", "FALSE", "0"])
         allowed = pa.array([*truthy, *falsy], pa.string())
@@ -254,9 +259,27 @@ def check_cells(table: Table, spec: FieldSpec, values: pa.ChunkedArray, report: 
     _check_constraints(cells, pa, pc)
     if kind == "string" and spec.allowed is None and "pattern" not in c:
         # Free text only: an enum or a pattern already decides what a cell may start with.
-        first = pc.utf8_slice_codeunits(values, 0, 1)
-        cells.fail(pc.is_in(first, value_set=pa.array(FORMULA_STARTS)), "formula-cell", _formula_message, "warning")
+        formula = functools.reduce(pc.or_, [pc.starts_with(values, start) for start in FORMULA_STARTS])
+        cells.fail(formula, "formula-cell", _formula_message, "warning")
     return cells.result
+
+
+def _check_temporal_format(cells: _Cells, kind: str, fmt: str) -> None:
+    """A date, time or datetime in a ``strptime`` format: the value must parse and print back the same.
+
+    The round trip rejects what parsing alone lets through: unpadded fields, and days that do not
+    exist (which the parser rolls over into the next month). ``any`` names no format: the validator
+    reports that once per field, and its cells are not checked.
+    """
+    pc = cells.pc
+    if fmt == "any":
+        return
+    parsed = pc.strptime(cells.values, format=fmt, unit="s", error_is_null=True)
+    if "%z" in fmt:  # printed back in UTC: only whether it parses can be compared
+        same = pc.is_valid(parsed)
+    else:
+        same = pc.fill_null(pc.equal(pc.strftime(parsed, format=fmt), cells.values), False)
+    cells.fail(pc.invert(same), "type-error", lambda v: f"{v!r} is not a {kind} in the format {fmt}")
 
 
 def _formula_message(value: str) -> str:
@@ -481,8 +504,13 @@ def _pieces(path: Path, dialect: Dialect, encoding: str, feed: Feed) -> Iterator
     quote = dialect.quote_char.encode()
     carry = b""
     data = bytearray(2 * PIECE_BYTES)  # reused: the parser copies what it keeps
-    with path.open("rb") as handle:
+    # The bytes are fed (hashed) in a thread while the piece is parsed; the wait before the buffer
+    # is refilled keeps the two apart.
+    with path.open("rb") as handle, ThreadPoolExecutor(max_workers=1) as feeding:
+        fed: Future[None] | None = None
         while True:
+            if fed is not None:
+                fed.result()
             if len(carry) + PIECE_BYTES > len(data):
                 data = bytearray(len(carry) + PIECE_BYTES)
             data[: len(carry)] = carry
@@ -495,7 +523,7 @@ def _pieces(path: Path, dialect: Dialect, encoding: str, feed: Feed) -> Iterator
             if cut is None:
                 carry = bytes(data[:size])
                 continue
-            feed(data, cut)
+            fed = feeding.submit(feed, data, cut)
             yield pa.py_buffer(memoryview(data)[:cut])  # no copy: Arrow reads the bytes in place
             carry = bytes(data[cut:size])
     if carry:

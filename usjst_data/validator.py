@@ -10,10 +10,10 @@ import hashlib
 import json
 import os
 import re
+import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from .errors import PackageError, SeedError
 from .report import DEFAULT_PER_KIND, Problem, Report, shorten
 from .tablecheck import (
     KNOWN_TYPES,
+    TEMPORAL,
     Dialect,
     Feed,
     FieldSpec,
@@ -39,7 +40,7 @@ _HASH_CHUNK = 8 << 20
 
 def default_package() -> Path:
     """The descriptor shipped inside the installed package."""
-    return Path(str(meta.data_root() / "datapackage.json"))
+    return meta.data_root() / "datapackage.json"
 
 
 def locate(path: Path | str | None) -> Path:
@@ -70,6 +71,29 @@ class Options:
     pick: frozenset[str] = frozenset()
     skip: frozenset[str] = frozenset()
     progress: Progress | None = None
+
+
+class _Refuse:
+    """A meta-path finder that makes importing the modules it names fail."""
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self.names = names
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+        if name.partition(".")[0] in self.names:
+            raise ModuleNotFoundError(f"{name} is not needed to validate", name=name)
+
+
+def lean_process() -> None:
+    """Keep numpy and pandas out of a process that only validates.
+
+    pyarrow imports numpy when it is installed, and pandas on its first conversion of a Python
+    value; both are optional to it and validation uses neither, while their imports would be a
+    large share of a short run. Nothing changes when either is already imported.
+    """
+    refused = ("numpy", "pandas")
+    if not any(name in sys.modules for name in refused):
+        sys.meta_path.insert(0, _Refuse(refused))
 
 
 def validate(path: Path | str | None = None, options: Options | None = None) -> Report:
@@ -136,7 +160,7 @@ def _profile_problems(descriptor: Any, shown: str) -> Iterator[Problem]:
     """Conformance to the Data Package v2 profile, which also accepts v1 descriptors."""
     import jsonschema
 
-    profile = json.loads((resources.files("usjst_data") / "profiles" / "datapackage-2.0.json").read_text("utf-8"))
+    profile = json.loads((meta.PACKAGE_ROOT / "profiles" / "datapackage-2.0.json").read_text("utf-8"))
     validator = jsonschema.Draft7Validator(profile)
     reported: set[str] = set()
     for error in sorted(validator.iter_errors(descriptor), key=lambda e: [str(p) for p in e.absolute_path]):
@@ -370,6 +394,10 @@ def _check_table(
             unknown.append(spec)
     if unknown:
         return None
+    for spec in fields:
+        if spec.type in TEMPORAL and spec.spec.get("format") == "any":
+            message = f"{spec.type} format 'any' names no format to check the values against; they are not checked"
+            report.add(Problem("unsupported", message, field=spec.name, severity="warning", **where))
     encoding = str(resource.get("encoding", "utf-8")).lower()
     dialect = Dialect.parse(resource.get("dialect"))
     with path.open("rb") as handle:
@@ -579,40 +607,46 @@ def _key(table: Table, fields: list[str]) -> Any:
 
 
 def _duplicates(table: Table, fields: list[str], code: str, report: Report) -> None:
-    """Rows whose key repeats an earlier row's, found by counting keys in a hash table."""
+    """Rows whose key repeats an earlier row's, found in one hash pass over the keys.
+
+    Dictionary encoding numbers the distinct keys in order of first appearance, so a row repeats
+    an earlier one exactly when its number is not above every number before it.
+    """
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     if any(f not in table.columns for f in fields) or table.num_rows < 2:
         return
     key = _key(table, fields)
-    distinct = len(pc.unique(key)) - (1 if key.null_count else 0)
-    if distinct == len(key) - key.null_count:
-        return  # the common case, settled by one hash pass
-    counts = pc.value_counts(key)
-    repeated = counts.filter(pc.and_(pc.greater(counts.field("counts"), 1), pc.is_valid(counts.field("values"))))
-    if len(repeated) == 0:
-        return
-    total = pc.sum(pc.subtract(repeated.field("counts"), 1)).as_py()
+    if len(pc.unique(key)) - (1 if key.null_count else 0) == len(key) - key.null_count:
+        return  # the common case, settled by the cheapest hash pass: every key is distinct
+    key = key.combine_chunks()
+    encoded = pc.dictionary_encode(key)
+    numbers = pc.fill_null(encoded.indices.cast(pa.int64()), -1)  # a missing key repeats nothing
+    highest = pc.cumulative_max(numbers)
+    before = pa.concat_arrays([pa.array([-1], pa.int64()), highest.slice(0, len(highest) - 1)])
+    repeats = pc.and_(pc.greater_equal(numbers, 0), pc.less_equal(numbers, before))
+    total = pc.sum(repeats).as_py() or 0
     label = ",".join(fields)
     kind = (table.name, code, label)
-    room = report.room(kind)
-    problems: list[Problem] = []
-    if room:
-        positions = pc.indices_nonzero(pc.is_in(key, value_set=repeated.field("values"))).to_pylist()
-        first: dict[str, int] = {}
-        for position, value in zip(positions, key.take(positions).to_pylist(), strict=True):
-            if value not in first:
-                first[value] = position
-                continue
-            if len(problems) < room:
-                shown = value.replace("\x1f", "/")
-                row, first_row = table.rows_of([position, first[value]])
-                message = f"{shown!r} repeats row {first_row}"
-                problems.append(
-                    Problem(
-                        code, message, file=table.file, row=row, resource=table.name, field=label, value=shorten(shown)
-                    )
-                )
+    positions = pc.indices_nonzero(repeats).slice(0, min(total, report.room(kind)))
+    firsts = pc.indices_nonzero(pc.greater(numbers, before)).take(numbers.take(positions))
+    rows = table.rows_of(positions.to_pylist())
+    first_rows = table.rows_of(firsts.to_pylist())
+    problems = []
+    for value, row, first_row in zip(key.take(positions).to_pylist(), rows, first_rows, strict=True):
+        shown = str(value).replace("\x1f", "/")
+        problems.append(
+            Problem(
+                code,
+                f"{shown!r} repeats row {first_row}",
+                file=table.file,
+                row=row,
+                resource=table.name,
+                field=label,
+                value=shorten(shown),
+            )
+        )
     report.add_many(kind, problems, total)
 
 

@@ -1,0 +1,114 @@
+"""Cell checks of one column: fast paths agree with the exact checks, and formats round-trip."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from usjst_data.report import Report
+from usjst_data.tablecheck import TYPE_PATTERNS, FieldSpec, Table, check_cells, real_dates
+from usjst_data.validator import _duplicates
+
+
+def _problems(spec: dict[str, Any], values: list[str | None]) -> list[tuple[str, int | None, str | None]]:
+    table = Table(name="t", file="t.csv")
+    column = pa.chunked_array([pa.array(values, pa.string())])
+    result = check_cells(table, FieldSpec.parse(spec), column, Report(target="t"), 0)
+    return [(p.code, p.row, p.value) for _, problems, _ in result.found for p in problems]
+
+
+def _calendar_valid(value: str) -> bool:
+    """The exact check the date cast stands in for: the YYYY-MM-DD pattern and a real calendar day."""
+    column = pa.array([value])
+    malformed = pc.invert(pc.match_substring_regex(column, f"^(?:{TYPE_PATTERNS['date']})$"))
+    return bool(real_dates(column, malformed)[0].as_py())
+
+
+def _cast_valid(value: str) -> bool:
+    try:
+        pc.cast(pa.array([value]), pa.date32())
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+DATE_LIKE = st.builds(
+    lambda sign, year, month, day, tail, sep: f"{sign}{year}{sep}{month}{sep}{day}{tail}",
+    st.sampled_from(["", "", "", "+", "-", " "]),
+    st.integers(0, 99999).map(str) | st.integers(0, 9999).map(lambda y: f"{y:04d}"),
+    st.integers(0, 14).map(str) | st.integers(0, 14).map(lambda m: f"{m:02d}"),
+    st.integers(0, 33).map(str) | st.integers(0, 33).map(lambda d: f"{d:02d}"),
+    st.sampled_from(["", "", "", " ", "T00", "x", "\n"]),
+    st.sampled_from(["-", "-", "-", "/", ""]),
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(value=DATE_LIKE | st.text(max_size=12))
+def test_date_cast_accepts_exactly_the_calendar_dates(value: str) -> None:
+    """A clean strict cast skips the pattern and calendar checks, so it must accept the same values."""
+    assert _cast_valid(value) == _calendar_valid(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [("2020-02-29", True), ("2021-02-29", False), ("2021-02-30", False), ("2021-2-3", False), ("2021-13-01", False)],
+)
+def test_date_cells(value: str, valid: bool) -> None:
+    found = _problems({"name": "d", "type": "date"}, ["2021-01-01", value, None])
+    assert found == ([] if valid else [("type-error", 3, value)])
+
+
+def test_date_in_a_custom_format_must_print_back_the_same() -> None:
+    spec = {"name": "d", "type": "date", "format": "%d/%m/%Y"}
+    found = _problems(spec, ["03/02/2021", "3/2/2021", "30/02/2021", "2021-02-03", None])
+    assert found == [("type-error", 3, "3/2/2021"), ("type-error", 4, "30/02/2021"), ("type-error", 5, "2021-02-03")]
+
+
+def test_time_in_a_custom_format() -> None:
+    found = _problems({"name": "t", "type": "time", "format": "%H:%M"}, ["10:30", "25:00", "9:05"])
+    assert found == [("type-error", 3, "25:00"), ("type-error", 4, "9:05")]
+
+
+@pytest.mark.parametrize("start", ["=", "+", "@", "\t", "\r"])
+def test_formula_like_free_text_is_a_warning(start: str) -> None:
+    value = f"{start}HYPERLINK(1)"
+    found = _problems({"name": "s", "type": "string"}, ["plain", value, "a=b", None])
+    assert found == [("formula-cell", 3, value)]
+
+
+def test_formula_check_skips_constrained_text() -> None:
+    assert _problems({"name": "s", "type": "string", "constraints": {"pattern": "=.*"}}, ["=1"]) == []
+
+
+@pytest.mark.parametrize(("kind", "value"), [("integer", "1.5"), ("integer", " 1"), ("number", "1,5"), ("date", "x")])
+def test_failed_cast_falls_back_to_the_pattern(kind: str, value: str) -> None:
+    found = _problems({"name": "n", "type": kind}, ["1", value] if kind != "date" else ["2021-01-01", value])
+    assert [(code, row) for code, row, _ in found] == [("type-error", 3)]
+    assert re.fullmatch(TYPE_PATTERNS[kind], value) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(keys=st.lists(st.sampled_from(["a", "b", "c", "a/b", None]), max_size=40), rejected=st.booleans())
+def test_repeated_keys_name_the_row_they_repeat(keys: list[str | None], rejected: bool) -> None:
+    """Every repeat of a key, and only repeats, is reported with the row of its first occurrence."""
+    table = Table(name="t", file="t.csv", num_rows=len(keys), rejected=[3] if rejected else [])
+    table.columns = {"id": pa.chunked_array([pa.array(keys[:5], pa.string()), pa.array(keys[5:], pa.string())])}
+    report = Report(target="t", max_per_kind=None)
+    _duplicates(table, ["id"], "primary-key-error", report)
+    first: dict[str, int] = {}
+    expected = []
+    for row, key in zip(table.rows_of(list(range(len(keys)))), keys, strict=True):
+        if key is None:
+            continue
+        if key in first:
+            expected.append((row, f"{key!r} repeats row {first[key]}"))
+        else:
+            first[key] = row
+    assert [(p.row, p.message) for p in report.problems] == expected
