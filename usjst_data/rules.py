@@ -72,6 +72,7 @@ def foreign_keys(data: Dataset, lists_only: bool = False) -> Iterator[Problem]:
 def citations(data: Dataset) -> Iterator[Problem]:
     """Every record of a cited table has a citation; every citation points at a real record and field."""
     keys = {t.name: data.keys(t.name) for t in TABLES}
+    known = {t.name: set(t.model.model_fields) for t in TABLES}
     cited: set[tuple[str, str]] = set()
     for citation in data.of(Citation):
         cited.add((citation.table, citation.record_id))
@@ -87,17 +88,16 @@ def citations(data: Dataset) -> Iterator[Problem]:
                 "record_id",
                 citation.record_id,
             )
-        known = set(table.model.model_fields)
         for name in citation.fields:
-            if name not in known:
+            if name not in known[table.name]:
                 yield _problem(
                     "citation-error", f"{table.name} has no field {name!r}", "citations", citation, "fields", name
                 )
     for table in TABLES:
         if not table.cited:
             continue
-        for record in data.tables[table.name]:
-            if (table.name, record_key(table, record)) not in cited:
+        for key, record in data.index(table.name).items():
+            if (table.name, key) not in cited:
                 yield _problem(
                     "citation-error", "record has no citation; every fact needs a source", table.name, record
                 )
@@ -105,7 +105,7 @@ def citations(data: Dataset) -> Iterator[Problem]:
 
 def discrepancies(data: Dataset) -> Iterator[Problem]:
     """A discrepancy names a real record and field, carries the chosen value, and has two or more values."""
-    records = {t.name: {record_key(t, r): r for r in data.tables[t.name]} for t in TABLES}
+    records = {t.name: data.index(t.name) for t in TABLES}
     counts: dict[str, int] = defaultdict(int)
     for value in data.of(DiscrepancyValue):
         counts[value.discrepancy_id] += 1
@@ -227,7 +227,7 @@ _HIERARCHIES = (
 def acyclic_parents(data: Dataset) -> Iterator[Problem]:
     """Following a parent link never leads back to where it started."""
     for table, link in _HIERARCHIES:
-        records = {record_key(TABLES_BY_NAME[table], r): r for r in data.tables[table]}
+        records = data.index(table)
         parent = {key: getattr(r, link) for key, r in records.items()}
         reported: set[str] = set()
         for start in sorted(parent):

@@ -8,7 +8,7 @@ import typing
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from pydantic.fields import FieldInfo
@@ -114,7 +114,14 @@ def columns(table: str) -> tuple[Column, ...]:
 def row_values(table: str, cells: dict[str, str | None]) -> dict[str, Any]:
     """A CSV row as model input: empty cells left out, JSON arrays decoded."""
     lists = _list_columns(table)
-    return {name: json.loads(text) if name in lists else text for name, text in cells.items() if text}
+    return {name: _json_list(text) if name in lists else text for name, text in cells.items() if text}
+
+
+@lru_cache(maxsize=1 << 14)
+def _json_list(text: str) -> Any:
+    """A list cell decoded; the same few lists repeat across a large table, so each is decoded once."""
+    value = json.loads(text)
+    return tuple(value) if isinstance(value, list) else value
 
 
 @cache

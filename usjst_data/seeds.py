@@ -39,19 +39,23 @@ class Dataset:
     # Tables that could not be read at all: references into them cannot be checked.
     unavailable: set[str] = field(default_factory=set)
 
-    # Keys per table, kept while the records stay as they are (see ``freeze``).
-    _keys: dict[str, set[str]] = field(default_factory=dict)
+    # Records per table by key, kept while the records stay as they are (see ``freeze``).
+    _index: dict[str, dict[str, Record]] = field(default_factory=dict)
+
+    def index(self, table: str) -> dict[str, Record]:
+        """The records of ``table`` by key (the last one, where a key repeats)."""
+        if table in self._index:
+            return self._index[table]
+        return {record_key(TABLES_BY_NAME[table], r): r for r in self.tables[table]}
 
     def keys(self, table: str) -> set[str]:
         """Keys of every record of ``table``, including those that failed validation."""
-        if table in self._keys:
-            return self._keys[table]
-        return {record_key(TABLES_BY_NAME[table], r) for r in self.tables[table]} | self.unreadable[table]
+        return self.index(table).keys() | self.unreadable[table]
 
     def freeze(self) -> None:
-        """Compute every table's keys once, for rules that look them up many times."""
-        self._keys = {}
-        self._keys = {t.name: self.keys(t.name) for t in TABLES}
+        """Index every table's records by key once, for rules that look them up many times."""
+        self._index = {}
+        self._index = {t.name: self.index(t.name) for t in TABLES}
 
     def of(self, model: type[R]) -> list[R]:
         """The records of the table whose model is ``model``, typed as such."""
