@@ -156,3 +156,48 @@ def test_row_numbers_count_rejected_rows(tmp_path: Path) -> None:
         ("ragged-row", 2),
         ("ragged-row", 4),
     ]
+
+
+def _split_package(tmp_path: Path, second: list[str], total_bytes: bool = True) -> Path:
+    """The generic enum fixture with its commitments split over two files, each with the header."""
+    folder = tmp_path / "package"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "broken" / "enum", folder)
+    header, *rows = (folder / "commitments.csv").read_text().splitlines()
+    (folder / "commitments.csv").unlink()
+    (folder / "part-1.csv").write_text("\r\n".join([header, *rows[:2]]) + "\r\n")
+    (folder / "part-2.csv").write_text("\r\n".join([header, *second]) + "\r\n")
+    descriptor = json.loads((folder / "datapackage.json").read_text())
+    resource = _resource(descriptor, "commitments")
+    resource["path"] = ["part-1.csv", "part-2.csv"]
+    content = (folder / "part-1.csv").read_bytes() + (folder / "part-2.csv").read_bytes()
+    resource["bytes"] = len(content) + (0 if total_bytes else 1)
+    resource["hash"] = "sha256:" + hashlib.sha256(content).hexdigest()
+    (folder / "datapackage.json").write_text(json.dumps(descriptor))
+    return folder
+
+
+def test_data_split_over_several_files_is_one_table(tmp_path: Path) -> None:
+    """Cells are located in their own file; keys, size and hash are those of the whole."""
+    rows = (Path(__file__).parent / "fixtures" / "broken" / "enum" / "commitments.csv").read_text().splitlines()
+    report = validate(_split_package(tmp_path, [rows[3], rows[1].replace(",qx1,nsf", ",qx9,nasa")]))
+    assert report.tables["commitments"] == 4
+    assert [p.line() for p in report.problems] == [
+        "part-1.csv:2: currency: 'usd' is not one of: USD, JPY [enum-error]",
+        "part-2.csv:3: currency: 'usd' is not one of: USD, JPY [enum-error]",
+        "part-2.csv:3: id: 'grant-a' repeats part-1.csv row 2 [primary-key-error]",
+        "part-2.csv:3: institution_id: 'nasa' matches no id in institutions [foreign-key-error]",
+    ]
+
+
+def test_split_data_size_is_the_sum_of_its_files(tmp_path: Path) -> None:
+    report = validate(_split_package(tmp_path, [], total_bytes=False))
+    assert [p.code for p in report.problems] == ["enum-error", "bytes-mismatch"]
+
+
+def test_every_file_of_split_data_must_be_safe(tmp_path: Path) -> None:
+    folder = _split_package(tmp_path, [])
+    descriptor = json.loads((folder / "datapackage.json").read_text())
+    _resource(descriptor, "commitments")["path"] = ["part-1.csv", "../part-2.csv", "part-3.csv"]
+    (folder / "datapackage.json").write_text(json.dumps(descriptor))
+    codes = [(p.code, p.file) for p in validate(folder).problems if p.resource == "commitments"]
+    assert codes == [("unsafe-path", "../part-2.csv"), ("missing-file", "part-3.csv")]

@@ -39,7 +39,7 @@ def domain_problems(tables: dict[str, Table], listed: set[str]) -> Iterable[Prob
         for text in source.skipped:  # rows the parser rejected still own their keys
             parsed: dict[str, str | None] = dict(zip(names, next(csv.reader([text]), []), strict=False))
             data.unreadable[table.name].add("/".join(parsed.get(f) or "" for f in table.primary_key))
-        for row, cells, failed in source.rows():
+        for file, row, cells, failed in source.rows():
             if failed:  # the cell checks already reported this row
                 data.unreadable[table.name].add(_key(table, cells))
                 continue
@@ -47,10 +47,8 @@ def domain_problems(tables: dict[str, Table], listed: set[str]) -> Iterable[Prob
                 record = table.model.model_validate(row_values(table.name, cells))
             except ValidationError as exc:
                 data.unreadable[table.name].add(_key(table, cells))
-                problems.extend(
-                    p.at(resource=table.name) for p in model_problems(exc, source.file, row, cells.get("id"))
-                )
+                problems.extend(p.at(resource=table.name) for p in model_problems(exc, file, row, cells.get("id")))
                 continue
             data.tables[table.name].append(record)
-            data.origins[(table.name, record_key(table, record))] = (source.file, row)
+            data.origins[(table.name, record_key(table, record))] = (file, row)
     return problems + check(data, PACKAGE_RULES)

@@ -7,9 +7,11 @@ and only the problems a report keeps are turned into Python objects.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import functools
 import io
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -53,7 +55,10 @@ TEMPORAL = ("date", "datetime", "time")
 
 @dataclass
 class Table:
-    """One resource's rows as string columns, with the file's row number of each row."""
+    """One resource's rows as string columns, with the file's row number of each row.
+
+    A resource split over several files is one table made of ``parts``, one per file, in order.
+    """
 
     name: str
     file: str
@@ -63,6 +68,26 @@ class Table:
     rejected: list[int] = field(default_factory=list)  # file row numbers the parser rejected, ascending
     bad: list[Any] = field(default_factory=list)  # Arrow arrays of positions of rows with a cell error
     skipped: list[str] = field(default_factory=list)  # text of rows the parser could not split
+    parts: list[Table] = field(default_factory=list)
+
+    @classmethod
+    def joined(cls, parts: list[Table]) -> Table:
+        """The table made of the rows of ``parts``, one after another."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if len(parts) == 1:
+            return parts[0]
+        first = parts[0]
+        table = cls(name=first.name, file=" + ".join(p.file for p in parts), parts=parts)
+        for part in parts:
+            table.bad += [pc.add(positions, table.num_rows) for positions in part.bad]
+            table.skipped += part.skipped
+            table.num_rows += part.num_rows
+        table.columns = {
+            n: pa.chunked_array([c for p in parts for c in p.columns[n].chunks], pa.string()) for n in first.columns
+        }
+        return table
 
     def rows_of(self, positions: list[int]) -> list[int]:
         """The file row number of each kept row position: rejected rows take numbers too."""
@@ -78,14 +103,30 @@ class Table:
             numbers[position] = row
         return [numbers[p] for p in positions]
 
-    def rows(self) -> Iterator[tuple[int, dict[str, str | None], bool]]:
-        """Each row as (file row number, cells, whether a cell check failed on it)."""
+    def places(self, positions: list[int]) -> list[tuple[str, int]]:
+        """The file, and the row number in it, of each row position."""
+        if not self.parts:
+            return [(self.file, row) for row in self.rows_of(positions)]
+        ends = list(itertools.accumulate(p.num_rows for p in self.parts))
+        found: dict[int, tuple[str, int]] = {}
+        by_part: dict[int, list[int]] = {}
+        for position in positions:
+            by_part.setdefault(bisect.bisect_right(ends, position), []).append(position)
+        for index, wanted in by_part.items():
+            part, start = self.parts[index], ends[index] - self.parts[index].num_rows
+            rows = part.rows_of([p - start for p in wanted])
+            found.update((p, (part.file, row)) for p, row in zip(wanted, rows, strict=True))
+        return [found[p] for p in positions]
+
+    def rows(self) -> Iterator[tuple[str, int, dict[str, str | None], bool]]:
+        """Each row as (file, row number in it, cells, whether a cell check failed on it)."""
         bad = {p for positions in self.bad for p in positions.to_pylist()}
         names = list(self.columns)
         values = [self.columns[n].to_pylist() for n in names]
-        numbers = self.rows_of(list(range(self.num_rows)))
+        places = self.places(list(range(self.num_rows)))
         for position, cells in enumerate(zip(*values, strict=True)):
-            yield numbers[position], dict(zip(names, cells, strict=True)), position in bad
+            file, row = places[position]
+            yield file, row, dict(zip(names, cells, strict=True)), position in bad
 
 
 @dataclass

@@ -236,31 +236,10 @@ def _validate_resource(
     resource: dict[str, Any], name: str, base: Path, report: Report, progress: Progress | None, keep: set[str] | None
 ) -> Table | None:
     relative = resource.get("path")
-    if isinstance(relative, list):
-        report.add(
-            Problem(
-                "unsupported",
-                "data split over several files (a list of paths) is not checked yet",
-                resource=name,
-                severity="warning",
-            )
-        )
-        return None
     if relative is None:
         return None  # inline data: nothing on disk to check
-    full = _safe_path(relative, base)
-    if full is None:
-        report.add(
-            Problem(
-                "unsafe-path",
-                f"path {shorten(relative)!r} is a URL or leaves the package folder",
-                resource=name,
-                file=str(relative),
-            )
-        )
-        return None
-    if not full.is_file():
-        report.add(Problem("missing-file", "file does not exist", resource=name, file=relative))
+    files = _files(relative if isinstance(relative, list) else [relative], name, base, report)
+    if files is None:
         return None
     parquet = resource.get("parquet")
     if isinstance(parquet, dict) and "path" in parquet:
@@ -268,17 +247,38 @@ def _validate_resource(
         if extra is None or not extra.is_file():
             report.add(Problem("missing-file", "Parquet copy does not exist", resource=name, file=str(parquet["path"])))
         else:
-            report.extend(_Integrity(parquet, name, str(parquet["path"]), text=False).read(extra).result())
-    integrity = _Integrity(resource, name, relative)
+            report.extend(_Integrity(parquet, name, str(parquet["path"]), text=False).read([extra]).result())
+    # Data split over several files is their concatenation: one size and hash, rows in file order.
+    shown = " + ".join(part for part, _ in files)
+    integrity = _Integrity(resource, name, shown)
     schema = _schema(resource.get("schema"), base, name, report)
-    table = None
+    parts: list[Table] = []
     if schema is not None:
-        # The parser's reads feed the hash, so that the file is read once.
-        table = _check_table(full, resource, schema, name, relative, report, progress, keep, integrity.feed)
-    if integrity.size != full.stat().st_size:  # the table was not read to the end
-        integrity = _Integrity(resource, name, relative).read(full)
+        for part, full in files:
+            # The parser's reads feed the hash, so that each file is read once.
+            table = _check_table(full, resource, schema, name, part, report, progress, keep, integrity.feed)
+            if table is None:
+                break  # what stops one file (a schema problem, a full report) stops the rest
+            parts.append(table)
+    if integrity.size != sum(full.stat().st_size for _, full in files):  # not every byte was read
+        integrity = _Integrity(resource, name, shown).read([full for _, full in files])
     report.extend(integrity.result())
-    return table
+    return Table.joined(parts) if parts and len(parts) == len(files) else None
+
+
+def _files(paths: list[Any], name: str, base: Path, report: Report) -> list[tuple[str, Path]] | None:
+    """Each path of a resource with the file it names; None (and problems) when one is unsafe or missing."""
+    files = []
+    for relative in paths:
+        full = _safe_path(relative, base)
+        if full is None:
+            message = f"path {shorten(str(relative))!r} is a URL or leaves the package folder"
+            report.add(Problem("unsafe-path", message, resource=name, file=str(relative)))
+        elif not full.is_file():
+            report.add(Problem("missing-file", "file does not exist", resource=name, file=str(relative)))
+        else:
+            files.append((str(relative), full))
+    return files if files and len(files) == len(paths) else None
 
 
 class _Integrity:
@@ -311,11 +311,12 @@ class _Integrity:
             self.nul = self.size + at
         self.size += stop
 
-    def read(self, path: Path) -> _Integrity:
-        """Feed the whole file, read in chunks."""
-        with path.open("rb") as handle:
-            while chunk := handle.read(_HASH_CHUNK):
-                self.feed(chunk)
+    def read(self, paths: list[Path]) -> _Integrity:
+        """Feed the whole of each file in turn, read in chunks."""
+        for path in paths:
+            with path.open("rb") as handle:
+                while chunk := handle.read(_HASH_CHUNK):
+                    self.feed(chunk)
         return self
 
     def result(self) -> list[Problem]:
@@ -631,16 +632,17 @@ def _duplicates(table: Table, fields: list[str], code: str, report: Report) -> N
     kind = (table.name, code, label)
     positions = pc.indices_nonzero(repeats).slice(0, min(total, report.room(kind)))
     firsts = pc.indices_nonzero(pc.greater(numbers, before)).take(numbers.take(positions))
-    rows = table.rows_of(positions.to_pylist())
-    first_rows = table.rows_of(firsts.to_pylist())
+    places = table.places(positions.to_pylist())
+    first_places = table.places(firsts.to_pylist())
     problems = []
-    for value, row, first_row in zip(key.take(positions).to_pylist(), rows, first_rows, strict=True):
+    for value, (file, row), first in zip(key.take(positions).to_pylist(), places, first_places, strict=True):
         shown = str(value).replace("\x1f", "/")
+        earlier = f"row {first[1]}" if first[0] == file else f"{first[0]} row {first[1]}"
         problems.append(
             Problem(
                 code,
-                f"{shown!r} repeats row {first_row}",
-                file=table.file,
+                f"{shown!r} repeats {earlier}",
+                file=file,
                 row=row,
                 resource=table.name,
                 field=label,
@@ -710,7 +712,7 @@ def _emit_rows(
     positions = pc.indices_nonzero(mask).slice(0, min(total, report.room(kind))).to_pylist()
     cells = [str(values[p].as_py()).replace("\x1f", "/") for p in positions]
     problems = [
-        Problem(code, message(cell), file=table.file, row=row, resource=table.name, field=label, value=shorten(cell))
-        for cell, row in zip(cells, table.rows_of(positions), strict=True)
+        Problem(code, message(cell), file=file, row=row, resource=table.name, field=label, value=shorten(cell))
+        for cell, (file, row) in zip(cells, table.places(positions), strict=True)
     ]
     report.add_many(kind, problems, total)
