@@ -6,6 +6,7 @@ also gets the domain rules of the models (step 4). Bad input never raises: it be
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -73,6 +74,9 @@ class Options:
     progress: Progress | None = None
 
 
+_PR_SET_THP_DISABLE = 41  # from <linux/prctl.h>
+
+
 class _Refuse:
     """A meta-path finder that makes importing the modules it names fail."""
 
@@ -89,11 +93,19 @@ def lean_process() -> None:
 
     pyarrow imports numpy when it is installed, and pandas on its first conversion of a Python
     value; both are optional to it and validation uses neither, while their imports would be a
-    large share of a short run. Nothing changes when either is already imported.
+    large share of a short run. Nothing changes when either is already imported. On Linux the
+    process also gives up transparent huge pages.
     """
     refused = ("numpy", "pandas")
     if not any(name in sys.modules for name in refused):
         sys.meta_path.insert(0, _Refuse(refused))
+    if sys.platform == "linux":
+        # Transparent huge pages make each fresh allocation zero 2 MB; validation frees and asks
+        # again for a piece's memory at a time, so plain pages cost the kernel far less.
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).prctl(_PR_SET_THP_DISABLE, 1, 0, 0, 0)
 
 
 def validate(path: Path | str | None = None, options: Options | None = None) -> Report:
