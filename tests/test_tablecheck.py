@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+from unittest import mock
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -11,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from usjst_data import validator
 from usjst_data.report import Report
 from usjst_data.tablecheck import TYPE_PATTERNS, FieldSpec, Table, check_cells, real_dates
 from usjst_data.validator import _duplicates
@@ -95,13 +98,19 @@ def test_failed_cast_falls_back_to_the_pattern(kind: str, value: str) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(keys=st.lists(st.sampled_from(["a", "b", "c", "a/b", None]), max_size=40), rejected=st.booleans())
-def test_repeated_keys_name_the_row_they_repeat(keys: list[str | None], rejected: bool) -> None:
-    """Every repeat of a key, and only repeats, is reported with the row of its first occurrence."""
+@given(
+    keys=st.lists(st.sampled_from(["a", "b", "c", "a/b", "", "\u00e9", None]), max_size=40),
+    rejected=st.booleans(),
+    parts=st.integers(1, 4),
+)
+def test_repeated_keys_name_the_row_they_repeat(keys: list[str | None], rejected: bool, parts: int) -> None:
+    """Every repeat of a key, and only repeats, is reported with the row of its first occurrence,
+    however many parts the keys are hashed in."""
     table = Table(name="t", file="t.csv", num_rows=len(keys), rejected=[3] if rejected else [])
     table.columns = {"id": pa.chunked_array([pa.array(keys[:5], pa.string()), pa.array(keys[5:], pa.string())])}
     report = Report(target="t", max_per_kind=None)
-    _duplicates(table, ["id"], "primary-key-error", report)
+    with ThreadPoolExecutor(max_workers=2) as pool, mock.patch.object(validator, "_part_count", return_value=parts):
+        _duplicates(table, ["id"], "primary-key-error", report, pool)
     first: dict[str, int] = {}
     expected = []
     for row, key in zip(table.rows_of(list(range(len(keys)))), keys, strict=True):

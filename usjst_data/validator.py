@@ -13,7 +13,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -619,11 +619,11 @@ def _key(table: Table, fields: list[str]) -> Any:
     return pc.binary_join_element_wise(*parts, pa.scalar("\x1f"), null_handling="emit_null")
 
 
-def _duplicates(table: Table, fields: list[str], code: str, report: Report) -> None:
-    """Rows whose key repeats an earlier row's, found in one hash pass over the keys.
+def _duplicates(table: Table, fields: list[str], code: str, report: Report, pool: Executor) -> None:
+    """Rows whose key repeats an earlier row's, each with the row it repeats.
 
-    Dictionary encoding numbers the distinct keys in order of first appearance, so a row repeats
-    an earlier one exactly when its number is not above every number before it.
+    Equal keys share their last byte, so the keys are split on it into one part per core and each
+    part is hashed once, in parallel.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -631,23 +631,21 @@ def _duplicates(table: Table, fields: list[str], code: str, report: Report) -> N
     if any(f not in table.columns for f in fields) or table.num_rows < 2:
         return
     key = _key(table, fields)
-    if len(pc.unique(key)) - (1 if key.null_count else 0) == len(key) - key.null_count:
-        return  # the common case, settled by the cheapest hash pass: every key is distinct
-    key = key.combine_chunks()
-    encoded = pc.dictionary_encode(key)
-    numbers = pc.fill_null(encoded.indices.cast(pa.int64()), -1)  # a missing key repeats nothing
-    highest = pc.cumulative_max(numbers)
-    before = pa.concat_arrays([pa.array([-1], pa.int64()), highest.slice(0, len(highest) - 1)])
-    repeats = pc.and_(pc.greater_equal(numbers, 0), pc.less_equal(numbers, before))
-    total = pc.sum(repeats).as_py() or 0
+    found = [r for r in pool.map(lambda part: _repeats(*part), _partitions(key, _part_count(len(key)))) if r]
+    if not found:
+        return
+    repeats = pa.concat_arrays([r for r, _ in found])
+    firsts = pa.concat_arrays([f for _, f in found])
+    total = len(repeats)
     label = ",".join(fields)
     kind = (table.name, code, label)
-    positions = pc.indices_nonzero(repeats).slice(0, min(total, report.room(kind)))
-    firsts = pc.indices_nonzero(pc.greater(numbers, before)).take(numbers.take(positions))
-    places = table.places(positions.to_pylist())
-    first_places = table.places(firsts.to_pylist())
+    order = pc.sort_indices(repeats).slice(0, min(total, report.room(kind)))
+    positions = repeats.take(order).to_pylist()
+    first_places = table.places(firsts.take(order).to_pylist())
     problems = []
-    for value, (file, row), first in zip(key.take(positions).to_pylist(), places, first_places, strict=True):
+    for value, (file, row), first in zip(
+        key.take(positions).to_pylist(), table.places(positions), first_places, strict=True
+    ):
         shown = str(value).replace("\x1f", "/")
         earlier = f"row {first[1]}" if first[0] == file else f"{first[0]} row {first[1]}"
         problems.append(
@@ -664,48 +662,101 @@ def _duplicates(table: Table, fields: list[str], code: str, report: Report) -> N
     report.add_many(kind, problems, total)
 
 
-def _key_problems(descriptors: list[Any], tables: dict[str, Table], report: Report) -> None:
+def _part_count(keys: int) -> int:
+    """One part per core, except for few keys, where splitting would cost more than it saves."""
+    return (os.cpu_count() or 1) if keys >= 1 << 16 else 1
+
+
+def _partitions(key: Any, count: int) -> list[tuple[Any, Any]]:
+    """The table positions and the keys of each of ``count`` parts; equal keys fall in the same part.
+
+    Missing keys fall in none (they repeat nothing). Positions are None for a single part.
+    """
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    for resource in descriptors:
-        if not isinstance(resource, dict) or resource.get("name") not in tables:
+    if count < 2:
+        return [(None, key)]
+    last = pc.binary_slice(key.cast(pa.binary()), -1)
+    parts = []
+    for part in range(count):
+        ends = [bytes([b]) for b in range(part, 256, count)] + ([b""] if part == 0 else [])
+        mask = pc.is_in(last, value_set=pa.array(ends, pa.binary()))
+        parts.append((pc.indices_nonzero(mask), key.filter(mask)))
+    return parts
+
+
+def _repeats(positions: Any, keys: Any) -> tuple[Any, Any] | None:
+    """Positions of the keys that repeat an earlier one, and of the first occurrence of each; None when all differ.
+
+    Dictionary encoding numbers the distinct keys in order of first appearance, so a key repeats an
+    earlier one exactly when its number is not above every number before it.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(keys).chunks
+    if not encoded or len(encoded[-1].dictionary) == len(keys) - keys.null_count:
+        return None  # the common case: every key is distinct
+    indices = pa.concat_arrays([chunk.indices for chunk in encoded])
+    numbers = pc.fill_null(indices.cast(pa.int64()), -1)  # a missing key repeats nothing
+    highest = pc.cumulative_max(numbers)
+    before = pa.concat_arrays([pa.array([-1], pa.int64()), highest.slice(0, len(highest) - 1)])
+    repeats = pc.indices_nonzero(pc.and_(pc.greater_equal(numbers, 0), pc.less_equal(numbers, before)))
+    firsts = pc.indices_nonzero(pc.greater(numbers, before)).take(numbers.take(repeats))
+    if positions is None:
+        return repeats, firsts
+    return positions.take(repeats), positions.take(firsts)
+
+
+def _key_problems(descriptors: list[Any], tables: dict[str, Table], report: Report) -> None:
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        for resource in descriptors:
+            if isinstance(resource, dict) and resource.get("name") in tables:
+                _resource_keys(resource, tables[resource["name"]], tables, report, pool)
+
+
+def _resource_keys(
+    resource: dict[str, Any], table: Table, tables: dict[str, Table], report: Report, pool: Executor
+) -> None:
+    """Primary, unique and foreign keys of one resource."""
+    import pyarrow.compute as pc
+
+    schema: dict[str, Any] = resource["schema"] if isinstance(resource.get("schema"), dict) else {}
+    primary = _as_list(schema.get("primaryKey"))
+    if primary:
+        _duplicates(table, primary, "primary-key-error", report, pool)
+    for spec in schema.get("fields", []):
+        constraints = spec.get("constraints") if isinstance(spec, dict) else None
+        if isinstance(constraints, dict) and constraints.get("unique") and primary != [spec.get("name")]:
+            _duplicates(table, [str(spec.get("name"))], "unique-error", report, pool)
+    for unique in schema.get("uniqueKeys", []) or []:
+        _duplicates(table, _as_list(unique), "unique-error", report, pool)
+    for fk in schema.get("foreignKeys", []) or []:
+        if not isinstance(fk, dict) or not isinstance(fk.get("reference"), dict):
             continue
-        table = tables[resource["name"]]
-        schema: dict[str, Any] = resource["schema"] if isinstance(resource.get("schema"), dict) else {}
-        primary = _as_list(schema.get("primaryKey"))
-        if primary:
-            _duplicates(table, primary, "primary-key-error", report)
-        for spec in schema.get("fields", []):
-            constraints = spec.get("constraints") if isinstance(spec, dict) else None
-            if isinstance(constraints, dict) and constraints.get("unique") and primary != [spec.get("name")]:
-                _duplicates(table, [str(spec.get("name"))], "unique-error", report)
-        for unique in schema.get("uniqueKeys", []) or []:
-            _duplicates(table, _as_list(unique), "unique-error", report)
-        for fk in schema.get("foreignKeys", []) or []:
-            if not isinstance(fk, dict) or not isinstance(fk.get("reference"), dict):
-                continue
-            fields = _as_list(fk.get("fields"))
-            reference = fk["reference"]
-            target = tables.get(reference.get("resource") or table.name)
-            ref_fields = _as_list(reference.get("fields"))
-            if (
-                target is None
-                or any(f not in table.columns for f in fields)
-                or any(f not in target.columns for f in ref_fields)
-            ):
-                continue
-            child = _key(table, fields)
-            known = pc.unique(_key(target, ref_fields).combine_chunks())
-            dangling = pc.fill_null(pc.and_(pc.invert(pc.is_in(child, value_set=known)), pc.is_valid(child)), False)
-            _emit_rows(
-                table,
-                dangling,
-                child,
-                "foreign-key-error",
-                ",".join(fields),
-                report,
-                _not_in(target.name, "/".join(ref_fields)),
-            )
+        fields = _as_list(fk.get("fields"))
+        reference = fk["reference"]
+        target = tables.get(reference.get("resource") or table.name)
+        ref_fields = _as_list(reference.get("fields"))
+        if (
+            target is None
+            or any(f not in table.columns for f in fields)
+            or any(f not in target.columns for f in ref_fields)
+        ):
+            continue
+        child = _key(table, fields)
+        known = _key(target, ref_fields).combine_chunks()
+        dangling = pc.fill_null(pc.and_(pc.invert(pc.is_in(child, value_set=known)), pc.is_valid(child)), False)
+        _emit_rows(
+            table,
+            dangling,
+            child,
+            "foreign-key-error",
+            ",".join(fields),
+            report,
+            _not_in(target.name, "/".join(ref_fields)),
+        )
 
 
 def _not_in(table: str, fields: str) -> Callable[[str], str]:
