@@ -13,7 +13,9 @@ import functools
 import io
 import itertools
 import json
+import os
 import re
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 
 # Files are parsed in pieces of about this size: large enough for all cores, small enough for memory.
 PIECE_BYTES = 24 << 20
+PARSERS = 4  # pieces parsed at once, at most: each holds its bytes and its parsed columns
 
 _NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[+-]?(?:NaN|INF|inf|nan)"
 TYPE_PATTERNS = {
@@ -494,6 +497,16 @@ class Piece:
     table: pa.Table
     rejected: list[tuple[int, int, int, str]]  # (file row number, expected cells, cells, text)
     size: int  # bytes of the file in the piece
+    header: bool = False  # whether the piece starts with the file's header
+
+    def number_rows(self, before: int) -> int:
+        """Turn the piece's row numbers into the file's, given the records before it; return the records after it.
+
+        The parser numbers a piece's records from 1, its header included.
+        """
+        offset = before - (1 if self.header else 0)
+        self.rejected = [(n + offset, expected, actual, text) for n, expected, actual, text in self.rejected]
+        return before + int(self.table.num_rows) + len(self.rejected)
 
 
 Feed = Callable[[bytes | bytearray, int | None], None]  # takes each run of the file's bytes, in order
@@ -504,25 +517,39 @@ def read_pieces(
 ) -> Iterator[Piece]:
     """Parse a file as string columns, in pieces of about PIECE_BYTES cut between records.
 
-    Each piece is parsed by all cores; memory stays bounded by the piece size whatever the file's.
-    ``feed`` sees every byte of the file once, in order (to hash it without reading it again).
+    Each piece is parsed by one thread, which numbers the rows the parser rejects, and up to
+    PARSERS pieces are parsed at once. Memory stays bounded by the piece size and PARSERS whatever
+    the file's size. ``feed`` sees every byte of the file once, in order (to hash it without
+    reading it again).
     """
+    workers = min(os.cpu_count() or 1, PARSERS)
     record = 1 if dialect.header else 0  # records before the piece, counting the header
-    for number, data in enumerate(_pieces(path, dialect, encoding, feed or _ignore)):
-        if _is_utf8(encoding):
-            # Checked first: the parser cannot even report a rejected row whose bytes do not decode.
-            _check_utf8(data)
-        header = number == 0 and dialect.header
-        invalid = InvalidRows()
-        table = _parse(data, names, dialect, encoding, missing, header, invalid, threads=True, keep=None)
-        if any(row[0] is None for row in invalid.rows):
-            # Multi-threaded parsing does not number the rows it rejects: one thread, one column.
-            invalid = InvalidRows()
-            _parse(data, names, dialect, encoding, missing, header, invalid, threads=False, keep=names[:1])
-        offset = record - (1 if header else 0)
-        rejected = [((n or 0) + offset, expected, actual, text) for n, expected, actual, text in invalid.rows]
-        yield Piece(table, rejected, size=data.size)
-        record += table.num_rows + len(rejected)
+    with ThreadPoolExecutor(max_workers=workers) as parsing:
+        pending: deque[Future[Piece]] = deque()
+        for number, data in enumerate(_pieces(path, dialect, encoding, feed or _ignore)):
+            header = number == 0 and dialect.header
+            pending.append(parsing.submit(_parse_piece, data, names, dialect, encoding, missing, header))
+            while len(pending) >= workers or (pending and pending[0].done()):
+                piece = pending.popleft().result()
+                record = piece.number_rows(record)
+                yield piece
+        while pending:
+            piece = pending.popleft().result()
+            record = piece.number_rows(record)
+            yield piece
+
+
+def _parse_piece(
+    data: Any, names: list[str], dialect: Dialect, encoding: str, missing: list[str], header: bool
+) -> Piece:
+    if _is_utf8(encoding):
+        # Checked first: the parser cannot even report a rejected row whose bytes do not decode.
+        _check_utf8(data)
+    invalid = InvalidRows()
+    table = _parse(data, names, dialect, encoding, missing, header, invalid)
+    return Piece(
+        table, [(n or 0, expected, actual, text) for n, expected, actual, text in invalid.rows], data.size, header
+    )
 
 
 def _ignore(chunk: bytes | bytearray, stop: int | None) -> None:
@@ -544,19 +571,13 @@ def _pieces(path: Path, dialect: Dialect, encoding: str, feed: Feed) -> Iterator
         return
     quote = dialect.quote_char.encode()
     carry = b""
-    data = bytearray(2 * PIECE_BYTES)  # reused: the parser copies what it keeps
-    # The bytes are fed (hashed) in a thread while the piece is parsed; the wait before the buffer
-    # is refilled keeps the two apart.
+    # The bytes are fed (hashed) in a thread, in order, while pieces are parsed.
     with path.open("rb") as handle, ThreadPoolExecutor(max_workers=1) as feeding:
-        fed: Future[None] | None = None
         while True:
-            if fed is not None:
-                fed.result()
-            if len(carry) + PIECE_BYTES > len(data):
-                data = bytearray(len(carry) + PIECE_BYTES)
+            data = bytearray(len(carry) + PIECE_BYTES)  # a buffer per piece: pieces are parsed at once
             data[: len(carry)] = carry
             view = memoryview(data)
-            size = len(carry) + handle.readinto(view[len(carry) : len(carry) + PIECE_BYTES])
+            size = len(carry) + handle.readinto(view[len(carry) :])
             view.release()
             if size == len(carry):
                 break
@@ -564,7 +585,7 @@ def _pieces(path: Path, dialect: Dialect, encoding: str, feed: Feed) -> Iterator
             if cut is None:
                 carry = bytes(data[:size])
                 continue
-            fed = feeding.submit(feed, data, cut)
+            feeding.submit(feed, data, cut)
             yield pa.py_buffer(memoryview(data)[:cut])  # no copy: Arrow reads the bytes in place
             carry = bytes(data[cut:size])
     if carry:
@@ -592,14 +613,12 @@ def _parse(
     missing: list[str],
     header: bool,
     invalid: InvalidRows,
-    threads: bool,
-    keep: list[str] | None,
 ) -> pa.Table:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     read = pacsv.ReadOptions(
-        column_names=names, skip_rows=1 if header else 0, encoding=encoding, use_threads=threads, block_size=1 << 20
+        column_names=names, skip_rows=1 if header else 0, encoding=encoding, use_threads=False, block_size=1 << 20
     )
     parse = pacsv.ParseOptions(
         delimiter=dialect.delimiter,
@@ -611,7 +630,6 @@ def _parse(
     )
     convert = pacsv.ConvertOptions(
         column_types=dict.fromkeys(names, pa.string()),
-        include_columns=keep,
         check_utf8=not _is_utf8(encoding),  # read_pieces checked the whole piece already
         null_values=missing,
         strings_can_be_null=True,
