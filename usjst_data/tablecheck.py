@@ -524,19 +524,26 @@ def read_pieces(
     """
     workers = min(os.cpu_count() or 1, PARSERS)
     record = 1 if dialect.header else 0  # records before the piece, counting the header
+    spare: list[bytearray] = []  # buffers of parsed pieces, to read the next ones into
+    pending: deque[tuple[Future[Piece], bytearray | None]] = deque()
+
+    def oldest() -> Piece:
+        nonlocal record
+        parsed, buffer = pending.popleft()
+        piece = parsed.result()
+        if buffer is not None:
+            spare.append(buffer)  # the parser copied what it keeps
+        record = piece.number_rows(record)
+        return piece
+
     with ThreadPoolExecutor(max_workers=workers) as parsing:
-        pending: deque[Future[Piece]] = deque()
-        for number, data in enumerate(_pieces(path, dialect, encoding, feed or _ignore)):
+        for number, (data, buffer) in enumerate(_pieces(path, dialect, encoding, feed or _ignore, spare)):
             header = number == 0 and dialect.header
-            pending.append(parsing.submit(_parse_piece, data, names, dialect, encoding, missing, header))
-            while len(pending) >= workers or (pending and pending[0].done()):
-                piece = pending.popleft().result()
-                record = piece.number_rows(record)
-                yield piece
+            pending.append((parsing.submit(_parse_piece, data, names, dialect, encoding, missing, header), buffer))
+            while pending and (len(pending) >= workers or pending[0][0].done()):
+                yield oldest()
         while pending:
-            piece = pending.popleft().result()
-            record = piece.number_rows(record)
-            yield piece
+            yield oldest()
 
 
 def _parse_piece(
@@ -556,28 +563,32 @@ def _ignore(chunk: bytes | bytearray, stop: int | None) -> None:
     """A feed that keeps nothing."""
 
 
-def _pieces(path: Path, dialect: Dialect, encoding: str, feed: Feed) -> Iterator[Any]:
-    """The file's bytes in pieces that end between two records.
+def _pieces(
+    path: Path, dialect: Dialect, encoding: str, feed: Feed, spare: list[bytearray]
+) -> Iterator[tuple[Any, bytearray | None]]:
+    """The file's bytes in pieces that end between two records, each with the buffer holding it.
 
     A newline ends a record when the quotes before it are balanced; that holds for UTF-8 and for
-    the doubled-quote convention, so other encodings and escape characters get one piece.
+    the doubled-quote convention, so other encodings and escape characters get one piece. Buffers
+    put in ``spare`` are read into again once their bytes are fed.
     """
     import pyarrow as pa
 
     if not _is_utf8(encoding) or dialect.escape_char or path.stat().st_size <= PIECE_BYTES:
         whole = path.read_bytes()
         feed(whole, None)
-        yield pa.py_buffer(whole)
+        yield pa.py_buffer(whole), None
         return
     quote = dialect.quote_char.encode()
     carry = b""
+    fed: dict[int, Future[None]] = {}
     # The bytes are fed (hashed) in a thread, in order, while pieces are parsed.
     with path.open("rb") as handle, ThreadPoolExecutor(max_workers=1) as feeding:
         while True:
-            data = bytearray(len(carry) + PIECE_BYTES)  # a buffer per piece: pieces are parsed at once
+            data = _buffer(spare, fed, len(carry) + PIECE_BYTES)
             data[: len(carry)] = carry
             view = memoryview(data)
-            size = len(carry) + handle.readinto(view[len(carry) :])
+            size = len(carry) + handle.readinto(view[len(carry) : len(carry) + PIECE_BYTES])
             view.release()
             if size == len(carry):
                 break
@@ -585,12 +596,22 @@ def _pieces(path: Path, dialect: Dialect, encoding: str, feed: Feed) -> Iterator
             if cut is None:
                 carry = bytes(data[:size])
                 continue
-            feeding.submit(feed, data, cut)
-            yield pa.py_buffer(memoryview(data)[:cut])  # no copy: Arrow reads the bytes in place
+            fed[id(data)] = feeding.submit(feed, data, cut)
+            yield pa.py_buffer(memoryview(data)[:cut]), data  # no copy: Arrow reads the bytes in place
             carry = bytes(data[cut:size])
     if carry:
         feed(carry, None)
-        yield pa.py_buffer(carry)
+        yield pa.py_buffer(carry), None
+
+
+def _buffer(spare: list[bytearray], fed: dict[int, Future[None]], size: int) -> bytearray:
+    """A spare buffer of at least ``size`` bytes once its bytes are fed, or a new one."""
+    while spare:
+        buffer = spare.pop()
+        fed.pop(id(buffer)).result()
+        if len(buffer) >= size:
+            return buffer
+    return bytearray(size)
 
 
 def _record_end(data: bytearray, quote: bytes, size: int) -> int | None:

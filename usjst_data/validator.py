@@ -695,9 +695,9 @@ def _repeats(positions: Any, keys: Any) -> tuple[Any, Any] | None:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    if len(pc.unique(keys)) - (1 if keys.null_count else 0) == len(keys) - keys.null_count:
+        return None  # the common case, settled by the cheapest hash pass: every key is distinct
     encoded = pc.dictionary_encode(keys).chunks
-    if not encoded or len(encoded[-1].dictionary) == len(keys) - keys.null_count:
-        return None  # the common case: every key is distinct
     indices = pa.concat_arrays([chunk.indices for chunk in encoded])
     numbers = pc.fill_null(indices.cast(pa.int64()), -1)  # a missing key repeats nothing
     highest = pc.cumulative_max(numbers)
