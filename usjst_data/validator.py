@@ -631,7 +631,9 @@ def _duplicates(table: Table, fields: list[str], code: str, report: Report, pool
     if any(f not in table.columns for f in fields) or table.num_rows < 2:
         return
     key = _key(table, fields)
-    found = [r for r in pool.map(lambda part: _repeats(*part), _partitions(key, _part_count(len(key)))) if r]
+    count = _part_count(len(key))
+    last = pc.binary_slice(key.cast(pa.binary()), -1) if count > 1 else None
+    found = [r for r in pool.map(lambda part: _repeats(*_part(key, last, part, count)), range(count)) if r]
     if not found:
         return
     repeats = pa.concat_arrays([r for r, _ in found])
@@ -667,23 +669,20 @@ def _part_count(keys: int) -> int:
     return (os.cpu_count() or 1) if keys >= 1 << 16 else 1
 
 
-def _partitions(key: Any, count: int) -> list[tuple[Any, Any]]:
-    """The table positions and the keys of each of ``count`` parts; equal keys fall in the same part.
+def _part(key: Any, last: Any, part: int, count: int) -> tuple[Any, Any]:
+    """The table positions and the values of the keys in part ``part`` of ``count``.
 
-    Missing keys fall in none (they repeat nothing). Positions are None for a single part.
+    Keys are split on their last byte (``last``), so equal keys share a part; missing keys are in
+    none, as they repeat nothing. With a single part, positions are None: every key, in order.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if count < 2:
-        return [(None, key)]
-    last = pc.binary_slice(key.cast(pa.binary()), -1)
-    parts = []
-    for part in range(count):
-        ends = [bytes([b]) for b in range(part, 256, count)] + ([b""] if part == 0 else [])
-        mask = pc.is_in(last, value_set=pa.array(ends, pa.binary()))
-        parts.append((pc.indices_nonzero(mask), key.filter(mask)))
-    return parts
+    if last is None:
+        return None, key
+    ends = [bytes([b]) for b in range(part, 256, count)] + ([b""] if part == 0 else [])
+    mask = pc.is_in(last, value_set=pa.array(ends, pa.binary()))
+    return pc.indices_nonzero(mask), key.filter(mask)
 
 
 def _repeats(positions: Any, keys: Any) -> tuple[Any, Any] | None:
