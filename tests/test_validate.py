@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from usjst_data import tablecheck
 from usjst_data.builder import DATA_DIR
 from usjst_data.errors import PackageError
 from usjst_data.validator import validate
@@ -201,3 +202,16 @@ def test_every_file_of_split_data_must_be_safe(tmp_path: Path) -> None:
     (folder / "datapackage.json").write_text(json.dumps(descriptor))
     codes = [(p.code, p.file) for p in validate(folder).problems if p.resource == "commitments"]
     assert codes == [("unsafe-path", "../part-2.csv"), ("missing-file", "part-3.csv")]
+
+
+def test_a_validator_fault_is_not_reported_as_a_bad_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the parser's and the reader's errors become problems; a bug surfaces as itself."""
+    folder = tmp_path / "package"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "broken" / "enum", folder)
+
+    def broken(*args: object) -> None:
+        raise IndexError("a fault in the validator")
+
+    monkeypatch.setattr(tablecheck, "_parse", broken)
+    with pytest.raises(IndexError, match="a fault in the validator"):
+        validate(folder)

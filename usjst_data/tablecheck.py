@@ -245,19 +245,22 @@ class _Cells:
 
     def casts_cleanly(self, target: str) -> bool:
         """Whether every value converts to ``target``; the parsed values are kept for range checks."""
+        import pyarrow as pa
+
         try:
             self.parsed = self.pc.cast(self.values, target)
-        except Exception:  # ArrowInvalid: some value does not parse; the pattern will say which
+        except pa.ArrowInvalid:  # some value does not parse; the pattern will say which
             return False
         return True
 
     def matches(self, pattern: str) -> Any:
         """Which cells fully match a regular expression (RE2 when it can, Python's re otherwise)."""
+        import pyarrow as pa
+
         try:
             return self.pc.match_substring_regex(self.values, _full(pattern))
-        except Exception:  # a pattern RE2 cannot compile (lookarounds) falls back to Python
+        except pa.ArrowInvalid:  # a pattern RE2 cannot compile (lookarounds) falls back to Python
             compiled = re.compile(pattern)
-            import pyarrow as pa
 
             return pa.array(
                 [None if v is None else compiled.fullmatch(v) is not None for v in self.values.to_pylist()],

@@ -6,7 +6,9 @@ also gets the domain rules of the models (step 4). Bad input never raises: it be
 
 from __future__ import annotations
 
+import codecs
 import contextlib
+import csv
 import hashlib
 import json
 import os
@@ -412,6 +414,11 @@ def _check_table(
             message = f"{spec.type} format 'any' names no format to check the values against; they are not checked"
             report.add(Problem("unsupported", message, field=spec.name, severity="warning", **where))
     encoding = str(resource.get("encoding", "utf-8")).lower()
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        report.add(Problem("encoding-error", f"unknown encoding {shorten(encoding)!r}", **where))
+        return None
     dialect = Dialect.parse(resource.get("dialect"))
     with path.open("rb") as handle:
         leading = handle.read(3)
@@ -425,9 +432,13 @@ def _check_table(
     missing = schema.get("missingValues", [""])
     missing = [str(m) for m in missing] if isinstance(missing, list) else [""]
     table = Table(name=name, file=shown, first_row=2 if dialect.header else 1)
+    import pyarrow as pa
+
     try:
         _read_and_check(path, order, fields, dialect, encoding, missing, table, report, progress, keep, feed)
-    except Exception as exc:  # the parser's own errors on malformed input become problems
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        # The parser's, the decoder's and the reader's errors on bad input become problems; any
+        # other exception is a fault of this program, not of the file, and is not disguised as one.
         if not _report_undecodable(path, encoding, report, where):
             report.add(Problem("dialect-error", f"cannot parse the file: {shorten(str(exc), 200)}", **where))
         return None
@@ -448,12 +459,7 @@ def _report_undecodable(path: Path, encoding: str, report: Report, where: dict[s
 
 def _undecodable(path: Path, encoding: str) -> tuple[int, int, str] | None:
     """Where the file first fails to decode: byte offset, line number and reason; None if it decodes."""
-    import codecs
-
-    try:
-        decoder = codecs.getincrementaldecoder(encoding)()
-    except LookupError:
-        return 0, 1, f"unknown encoding {encoding!r}"
+    decoder = codecs.getincrementaldecoder(encoding)()  # a known encoding: _check_table looked it up
     offset, lines = 0, 1
     with path.open("rb") as handle:
         while chunk := handle.read(_HASH_CHUNK):
@@ -472,7 +478,7 @@ def _header_order(
     """The column names to read the file with, after reporting any header problem; None to stop."""
     try:
         header = read_header(path, dialect, encoding)
-    except Exception as exc:  # csv.Error, or LookupError for an unknown encoding
+    except (OSError, csv.Error) as exc:
         report.add(Problem("header-error", f"cannot read the header: {exc}", row=1, **where))
         return None
     if header is None:
