@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from usjst_data import validator
 from usjst_data.report import Report
-from usjst_data.tablecheck import TYPE_PATTERNS, FieldSpec, Table, check_cells, real_dates
+from usjst_data.tablecheck import TYPE_PATTERNS, FieldSpec, Table, calendar_dates, check_cells, real_dates
 from usjst_data.validator import _duplicates
 
 
@@ -54,9 +54,11 @@ DATE_LIKE = st.builds(
 
 @settings(max_examples=3000, deadline=None)
 @given(value=DATE_LIKE | st.text(max_size=12))
-def test_date_cast_accepts_exactly_the_calendar_dates(value: str) -> None:
-    """A clean strict cast skips the pattern and calendar checks, so it must accept the same values."""
+def test_date_cast_and_round_trip_accept_exactly_the_calendar_dates(value: str) -> None:
+    """The strict cast (all values at once) and the round trip (value by value) stand in for the
+    pattern and calendar checks, so both must accept the same values as they do."""
     assert _cast_valid(value) == _calendar_valid(value)
+    assert bool(calendar_dates(pa.array([value]))[0].as_py()) == _calendar_valid(value)
 
 
 @pytest.mark.parametrize(

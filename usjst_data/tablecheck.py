@@ -278,16 +278,17 @@ def check_cells(table: Table, spec: FieldSpec, values: pa.ChunkedArray, report: 
     if c.get("required"):
         cells.emit(cells.missing, "required-error", lambda v: "a value is required")
     kind, fmt = spec.type, spec.spec.get("format", "default")
-    expected = {"number": "a number", "integer": "an integer", "date": "a date (YYYY-MM-DD)"}.get(kind, f"a {kind}")
+    expected = {"number": "a number", "integer": "an integer"}.get(kind, f"a {kind}")
     if kind in TEMPORAL and fmt != "default":
         _check_temporal_format(cells, kind, str(fmt))
     elif kind in CASTS and cells.casts_cleanly(CASTS[kind]):
         pass  # every value converted: the strict cast accepts exactly what the type allows
+    elif kind == "date":
+        cells.fail(pc.invert(calendar_dates(values)), "type-error", _not_a_date)
     elif kind in TYPE_PATTERNS:
         cells.fail(pc.invert(cells.matches(TYPE_PATTERNS[kind])), "type-error", lambda v: f"{v!r} is not {expected}")
-        if kind in ("date", "datetime"):
-            day = values if kind == "date" else pc.utf8_slice_codeunits(values, 0, 10)
-            real = real_dates(day, cells.failed)
+        if kind == "datetime":
+            real = real_dates(pc.utf8_slice_codeunits(values, 0, 10), cells.failed)
             cells.fail(pc.invert(real), "type-error", lambda v: f"{v!r} is not a real {kind}")
         elif kind == "time":
             cells.fail(pc.invert(_real_times(pc, values)), "type-error", lambda v: f"{v!r} is not a real time")
@@ -375,6 +376,26 @@ def _check_constraints(cells: _Cells, pa: Any, pc: Any) -> None:
 
 def _out_of_range(word: str, bound: object) -> Callable[[str], str]:
     return lambda value: f"must be {word} {bound}, got {value}"
+
+
+def calendar_dates(values: Any) -> Any:
+    """Which values are YYYY-MM-DD days of the calendar: they parse and print back as written.
+
+    Printing back rejects what parsing alone lets through: unpadded fields, and days that do not
+    exist, which the parser rolls over into the next month.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    parsed = pc.strptime(values, format="%Y-%m-%d", unit="s", error_is_null=True)
+    printed = pc.cast(pc.cast(parsed, pa.date32()), pa.string())
+    return pc.fill_null(pc.equal(printed, values), False)
+
+
+def _not_a_date(value: str) -> str:
+    if re.fullmatch(TYPE_PATTERNS["date"], value):
+        return f"{value!r} is not a real date"
+    return f"{value!r} is not a date (YYYY-MM-DD)"
 
 
 def real_dates(values: Any, malformed: Any) -> Any:
