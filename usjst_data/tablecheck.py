@@ -573,6 +573,7 @@ def read_pieces(
 def _parse_piece(
     data: Any, names: list[str], dialect: Dialect, encoding: str, missing: list[str], header: bool
 ) -> Piece:
+    """One piece's rows and rejected rows, numbered within the piece (see ``Piece.number_rows``)."""
     if _is_utf8(encoding):
         # Checked first: the parser cannot even report a rejected row whose bytes do not decode.
         _check_utf8(data)

@@ -384,6 +384,8 @@ def _check_table(
 
     Only the ``keep`` columns (all when None) are held after their cells are checked.
     """
+    import pyarrow as pa
+
     fields = [FieldSpec.parse(f) for f in schema["fields"] if isinstance(f, dict)]
     names = [f.name for f in fields]
     where: dict[str, Any] = {"resource": name, "file": shown}
@@ -432,8 +434,6 @@ def _check_table(
     missing = schema.get("missingValues", [""])
     missing = [str(m) for m in missing] if isinstance(missing, list) else [""]
     table = Table(name=name, file=shown, first_row=2 if dialect.header else 1)
-    import pyarrow as pa
-
     try:
         _read_and_check(path, order, fields, dialect, encoding, missing, table, report, progress, keep, feed)
     except (pa.ArrowException, OSError, ValueError) as exc:
