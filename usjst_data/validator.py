@@ -628,8 +628,8 @@ def _key(table: Table, fields: list[str]) -> Any:
 def _duplicates(table: Table, fields: list[str], code: str, report: Report, pool: Executor) -> None:
     """Rows whose key repeats an earlier row's, each with the row it repeats.
 
-    Equal keys share their last byte, so the keys are split on it into one part per core and each
-    part is hashed once, in parallel.
+    Equal keys share their last byte, so the keys are split on it into parts, hashed in parallel:
+    one per core, or more and smaller ones for very many keys, which keeps each hash table small.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -670,9 +670,14 @@ def _duplicates(table: Table, fields: list[str], code: str, report: Report, pool
     report.add_many(kind, problems, total)
 
 
+_PART_KEYS = 1 << 18  # keys in a part, about, when there are many: its hash table stays small
+
+
 def _part_count(keys: int) -> int:
-    """One part per core, except for few keys, where splitting would cost more than it saves."""
-    return (os.cpu_count() or 1) if keys >= 1 << 16 else 1
+    """Parts to hash ``keys`` keys in: one for few, else one per core, and more for very many."""
+    if keys < 1 << 16:
+        return 1  # splitting would cost more than it saves
+    return min(256, max(os.cpu_count() or 1, -(-keys // _PART_KEYS)))  # a part per last byte, at most
 
 
 def _part(key: Any, last: Any, part: int, count: int) -> tuple[Any, Any]:
