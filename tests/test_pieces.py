@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 from unittest import mock
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -49,10 +50,10 @@ def _package(folder: Path, rows: list[tuple[str, ...] | list[str]], newline: str
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=ROWS, piece=st.integers(8, 200), newline=st.sampled_from(["\n", "\r\n"]))
 def test_pieces_give_the_report_of_the_whole_file(
-    tmp_path_factory: object, rows: list[tuple[str, ...] | list[str]], piece: int, newline: str
+    tmp_path_factory: pytest.TempPathFactory, rows: list[tuple[str, ...] | list[str]], piece: int, newline: str
 ) -> None:
     """Row numbers of cells, repeats and rejected rows, size and hash do not depend on where pieces end."""
-    folder = _package(tmp_path_factory.mktemp("pieces"), rows, newline)  # type: ignore[attr-defined]
+    folder = _package(tmp_path_factory.mktemp("pieces"), rows, newline)
     whole = validate(folder)
     with mock.patch.object(tablecheck, "PIECE_BYTES", piece):
         pieces = validate(folder)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
-import gc
 import hashlib
 import json
 import os
@@ -96,11 +95,9 @@ def lean_process() -> None:
 
     pyarrow imports numpy when it is installed, and pandas on its first conversion of a Python
     value; both are optional to it and validation uses neither, while their imports would be a
-    large share of a short run. Nothing changes when either is already imported. The process
-    builds no reference cycles worth collecting before it exits, so the cyclic garbage collector
-    is turned off. On Linux the process also gives up transparent huge pages.
+    large share of a short run. Nothing changes when either is already imported. On Linux the
+    process also gives up transparent huge pages.
     """
-    gc.disable()
     refused = ("numpy", "pandas")
     if not any(name in sys.modules for name in refused):
         sys.meta_path.insert(0, _Refuse(refused))
@@ -387,8 +384,6 @@ def _check_table(
 
     Only the ``keep`` columns (all when None) are held after their cells are checked.
     """
-    import pyarrow as pa
-
     fields = [FieldSpec.parse(f) for f in schema["fields"] if isinstance(f, dict)]
     names = [f.name for f in fields]
     where: dict[str, Any] = {"resource": name, "file": shown}
@@ -437,6 +432,8 @@ def _check_table(
     missing = schema.get("missingValues", [""])
     missing = [str(m) for m in missing] if isinstance(missing, list) else [""]
     table = Table(name=name, file=shown, first_row=2 if dialect.header else 1)
+    import pyarrow as pa  # only once there is a file to read: its errors are told apart by type
+
     try:
         _read_and_check(path, order, fields, dialect, encoding, missing, table, report, progress, keep, feed)
     except (pa.ArrowException, OSError, ValueError) as exc:
