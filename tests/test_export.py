@@ -74,7 +74,7 @@ def test_sqlite_keys_and_indexes(data_dir: Path, tmp_path: Path) -> None:
         keys = [(r[1], r[5]) for r in db.execute("PRAGMA table_info(agreement_parties)") if r[5]]
         assert keys == [("agreement_id", 1), ("institution_id", 2), ("role", 3)]
         foreign = {(r[3], r[2], r[4]) for r in db.execute("PRAGMA foreign_key_list(agreements)")}
-        assert foreign == {("parent_id", "agreements", "id")}
+        assert foreign == {("parent_id", "agreements", "id"), ("meeting_id", "meetings", "id")}
         indexes = {r[1] for r in db.execute("PRAGMA index_list(agreement_parties)")}
         assert {"agreement_parties_agreement_id", "agreement_parties_institution_id"} <= indexes
         assert db.execute("PRAGMA foreign_key_check").fetchall() == []
@@ -139,11 +139,14 @@ def test_jsonl_round_trip(data_dir: Path, tmp_path: Path) -> None:
             "subtitle": "A Test Document",
             "authors": ["A. Author"],
             "publisher": "Fixture Press",
+            "site": None,
+            "language": None,
             "published": "2020-06",
             "url": "https://example.org/doc-a",
             "doi": None,
             "cited_in": None,
             "cited_at": None,
+            "retrieved": None,
             "note": None,
         },
     }

@@ -109,5 +109,5 @@ def test_check_locates_problems_in_seed_files(dataset: Dataset) -> None:
     _edit(dataset, "meetings", "hlc-13", date="2020")
     [problem] = rules.check(dataset)
     assert problem.line() == (
-        "seeds/meetings.yaml:8: hlc-14: date: meeting 14 (2019-05-02) is dated before meeting 13 (2020) [order-error]"
+        "seeds/meetings.yaml:9: hlc-14: date: meeting 14 (2019-05-02) is dated before meeting 13 (2020) [order-error]"
     )

@@ -72,9 +72,9 @@ def test_amounts_dates_and_lists(workbook: Path) -> None:
     assert (share_b.data_type, share_b.value, share_b.number_format) == ("n", 50000000.5, "#,##0.0")
     yen = commitments["fixture-yen-fund"][2]
     assert (yen.data_type, yen.value, yen.number_format) == ("n", 100000000000, "#,##0")
-    signed = book["agreements"]["E3"]
+    signed = book["agreements"]["F3"]
     assert (signed.data_type, signed.value) == ("s", "2014")
-    assert book["dialogues"]["J2"].value == "quantum; space"
+    assert book["dialogues"]["K2"].value == "quantum; space"
 
 
 def test_long_amounts_are_exact_text(repo: Path, edit_seed: Callable[[str, str, str], None]) -> None:

@@ -151,7 +151,7 @@ def test_documented_views_exist(data_dir: Path) -> None:
 def test_query_returns_names_and_rows_or_a_query_error(data_dir: Path) -> None:
     with pytest.raises(QueryError, match="nope"):
         query("SELECT * FROM nope", data_dir)
-    assert query("SELECT count(*) AS n FROM citations", data_dir) == (["n"], [(21,)])
+    assert query("SELECT count(*) AS n FROM citations", data_dir) == (["n"], [(24,)])
 
 
 def test_missing_duckdb_names_the_extra(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -61,14 +61,21 @@ class Source(Record):
     title: Text = Field(description="Title as printed (the main title, before any colon).")
     subtitle: Text | None = Field(None, description="Subtitle as printed.")
     authors: TextList = Field(default_factory=list, description="Authors as printed, in order.")
-    publisher: Text | None = Field(None, description="Publisher or issuing body as printed.")
+    publisher: Text | None = Field(
+        None, description="Publisher or issuing body as printed; for a reprint, the body whose text it is."
+    )
+    site: Text | None = Field(
+        None, description="For a reprint: the site or database that hosts the copy consulted."
+    )
+    language: vocab.Language | None = Field(None, description="Language of the text consulted.")
     published: PartialDate | None = Field(None, description="Publication date, at the precision given.")
-    url: Text | None = Field(None, description="URL as printed in the document.")
+    url: Text | None = Field(None, description="URL as printed in the document, or of the page consulted.")
     doi: Text | None = Field(None, description="DOI as printed in the document.")
     cited_in: SourceRef | None = Field(None, description="For a reference: the source document that cites it.")
     cited_at: Text | None = Field(
         None, description="For a reference: where the citing document cites it (note or reference number)."
     )
+    retrieved: PartialDate | None = Field(None, description="When the curators consulted the page at `url`.")
     note: Text | None = Field(None, description="Curator's note on the source.")
 
 
@@ -85,6 +92,20 @@ class Citation(Record):
         default_factory=list,
         description="The fields this locator supports; empty means the whole record.",
     )
+    basis: vocab.CitationBasis = Field(
+        vocab.CitationBasis.STATED,
+        description="`stated` when the source states the facts; `inferred` when the curators infer the listed "
+        "fields from it with certainty, explained in `note`.",
+    )
+    note: Text | None = Field(None, description="Curator's note on this citation: the reasoning of an inference.")
+
+    @model_validator(mode="after")
+    def _inference_explained(self) -> Self:
+        if self.basis is vocab.CitationBasis.INFERRED and (self.note is None or not self.fields):
+            raise PydanticCustomError(
+                "constraint-error", "an inferred citation names its fields and explains the inference in note", {}
+            )
+        return self
 
 
 class Institution(Record):
@@ -92,6 +113,7 @@ class Institution(Record):
 
     id: Slug = Field(description="Stable slug, usually the acronym, e.g. `mext`.")
     name: Text = Field(description="Full name in English.")
+    name_ja: Text | None = Field(None, description="Official Japanese name, where a Japanese source prints it.")
     acronym: Text | None = Field(None, description="Acronym as the sources use it.")
     aliases: TextList = Field(default_factory=list, description="Other names and spellings in the sources.")
     country: CountryCode | None = Field(
@@ -124,6 +146,7 @@ class Agreement(Record):
 
     id: Slug = Field(description="Stable slug, e.g. `us-japan-st-agreement-1988`.")
     title: Text = Field(description="Full title as the sources give it.")
+    name_ja: Text | None = Field(None, description="Official Japanese title, where a Japanese source prints it.")
     short_title: Text | None = Field(None, description="Short name in common use.")
     kind: vocab.AgreementKind = Field(description="Legal form of the instrument.")
     signed: PartialDate | None = Field(None, description="Date of signature, at the precision given.")
@@ -134,6 +157,7 @@ class Agreement(Record):
     parent_id: AgreementRef | None = Field(
         None, description="The umbrella agreement an extension or arrangement belongs to."
     )
+    meeting_id: MeetingRef | None = Field(None, description="The meeting at which it was signed or issued.")
     domains: DomainList = Field(default_factory=list, description="Technology areas it covers.")
     summary: Text | None = Field(None, description="One or two sentences on what it does.")
 
@@ -172,6 +196,7 @@ class Dialogue(_Span):
 
     id: Slug = Field(description="Stable slug, e.g. `jhlc`.")
     name: Text = Field(description="Full name.")
+    name_ja: Text | None = Field(None, description="Official Japanese name, where a Japanese source prints it.")
     acronym: Text | None = Field(None, description="Acronym as the sources use it.")
     kind: vocab.DialogueKind = Field(description="What sort of mechanism it is.")
     established: PartialDate | None = Field(None, description="When it was created.")
@@ -198,20 +223,61 @@ class Meeting(Record):
     id: Slug = Field(description="Stable slug, `<dialogue>-<number>` when numbered.")
     dialogue_id: DialogueRef = Field(description="The dialogue that met.")
     number: int | None = Field(None, ge=1, description="Ordinal of the session, e.g. 14 for the 14th.")
-    date: PartialDate | None = Field(None, description="When it met, at the precision given.")
+    number_basis: vocab.NumberBasis | None = Field(
+        None,
+        description="`stated` when a source gives the ordinal; `inferred` when the curators infer it with "
+        "certainty, explained in a citation note.",
+    )
+    date: PartialDate | None = Field(None, description="When it met (its first day), at the precision given.")
     date_basis: vocab.DateBasis | None = Field(
         None,
-        description="What `date` is: the day the meeting was held, or the date of the joint statement or "
-        "release issued from it when a source gives only that.",
+        description="What `date` is: the day the meeting was held, the date of the joint statement or "
+        "release issued from it when a source gives only that, or a date the curators infer with certainty "
+        "(explained in a citation note).",
     )
-    location: Text | None = Field(None, description="Where it met.")
+    end_date: PartialDate | None = Field(None, description="Last day of a meeting held over several days.")
+    location: Text | None = Field(None, description="Where it met: the city, or the place as the source gives it.")
+    venue: Text | None = Field(None, description="The building or institution that hosted it, where stated.")
+    format: vocab.MeetingFormat | None = Field(None, description="Whether it met in person, online or both.")
+    domains: DomainList = Field(default_factory=list, description="Technology areas it discussed.")
     summary: Text | None = Field(None, description="What it discussed or produced.")
 
     @model_validator(mode="after")
-    def _date_has_basis(self) -> Self:
+    def _bases_and_order(self) -> Self:
         if (self.date is None) != (self.date_basis is None):
             raise PydanticCustomError("constraint-error", "date and date_basis are given together or not at all", {})
+        if (self.number is None) != (self.number_basis is None):
+            raise PydanticCustomError(
+                "constraint-error", "number and number_basis are given together or not at all", {}
+            )
+        if self.end_date is not None and self.date is None:
+            raise PydanticCustomError("constraint-error", "end_date needs date, the first day", {})
+        _not_before(self.end_date, self.date, "end_date", "date")
         return self
+
+
+class MeetingParticipant(Record):
+    """A side's co-chair, head of delegation or participating institution at a meeting."""
+
+    id: Slug = Field(
+        description="Stable slug: `<meeting>-<surname>` for a named person, `<meeting>-<institution>` otherwise."
+    )
+    meeting_id: MeetingRef = Field(description="The meeting.")
+    side: vocab.Side = Field(description="The delegation: US or JP.")
+    institution_id: InstitutionRef = Field(description="The institution taking part, or the person's institution.")
+    role: vocab.MeetingRole = Field(description="Its part in the meeting.")
+    person: Text | None = Field(None, description="Named person, spelled as the source gives the name.")
+    person_title: Text | None = Field(None, description="The person's office at the meeting.")
+
+
+class MeetingCount(Record):
+    """How many meetings a dialogue had held by a date, as a source states it."""
+
+    id: Slug = Field(description="Stable slug, `<dialogue>-count-<year>`.")
+    dialogue_id: DialogueRef = Field(description="The dialogue.")
+    count: int = Field(ge=0, description="The number of meetings the source states.")
+    as_of: PartialDate | None = Field(None, description="The date the count is stated for.")
+    summary: Text | None = Field(None, description="What the source says, in the curators' words.")
 
 
 class Program(_Span):
@@ -219,6 +285,7 @@ class Program(_Span):
 
     id: Slug = Field(description="Stable slug.")
     name: Text = Field(description="Full name.")
+    name_ja: Text | None = Field(None, description="Official Japanese name, where a Japanese source prints it.")
     acronym: Text | None = Field(None, description="Acronym as the sources use it.")
     kind: vocab.ProgramKind = Field(description="What sort of program it is.")
     established: PartialDate | None = Field(None, description="When it started.")
@@ -226,6 +293,7 @@ class Program(_Span):
     status: vocab.ProgramStatus = Field(description="Whether it runs, as the sources support.")
     agreement_id: AgreementRef | None = Field(None, description="The agreement it runs under.")
     dialogue_id: DialogueRef | None = Field(None, description="The dialogue that launched or oversees it.")
+    meeting_id: MeetingRef | None = Field(None, description="The meeting at which it was launched.")
     parent_id: ProgramRef | None = Field(None, description="The program it is part of.")
     domains: DomainList = Field(default_factory=list, description="Technology areas it covers.")
     summary: Text | None = Field(None, description="One or two sentences on what it does.")
@@ -362,6 +430,8 @@ TABLES: tuple[Table, ...] = (
     Table("dialogues", Dialogue),
     Table("dialogue_participants", DialogueParticipant, ("dialogue_id", "institution_id", "role")),
     Table("meetings", Meeting),
+    Table("meeting_participants", MeetingParticipant),
+    Table("meeting_counts", MeetingCount),
     Table("programs", Program),
     Table("program_participants", ProgramParticipant, ("program_id", "institution_id", "role")),
     Table("funding_commitments", FundingCommitment),

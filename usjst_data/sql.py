@@ -51,6 +51,7 @@ VIEW_DESCRIPTIONS: dict[str, str] = {
 # What happened on each partial-date column, as the timeline's `kind`.
 EVENT_KINDS: dict[tuple[str, str], str] = {
     ("sources", "published"): "source published",
+    ("sources", "retrieved"): "source consulted",
     ("institutions", "established"): "institution established",
     ("institution_budgets", "fiscal_year"): "budget year",
     ("institution_budgets", "as_of"): "budget figure stated",
@@ -60,6 +61,8 @@ EVENT_KINDS: dict[tuple[str, str], str] = {
     ("dialogues", "established"): "dialogue established",
     ("dialogues", "ended"): "dialogue ended",
     ("meetings", "date"): "meeting",
+    ("meetings", "end_date"): "meeting ended",
+    ("meeting_counts", "as_of"): "meeting count stated",
     ("programs", "established"): "program established",
     ("programs", "ended"): "program ended",
     ("funding_commitments", "announced"): "commitment announced",

@@ -19,6 +19,11 @@ class SourceKind(StrEnum):
     SPEECH = "speech"
     TESTIMONY = "testimony"
     DATASET = "dataset"
+    OFFICIAL_STATEMENT = "official_statement"
+    READOUT = "readout"
+    TREATY_TEXT = "treaty_text"
+    WHITE_PAPER = "white_paper"
+    REPRINT = "reprint"
     OTHER = "other"
 
 
@@ -106,6 +111,39 @@ class ParticipantRole(StrEnum):
 class DateBasis(StrEnum):
     HELD = "held"
     STATEMENT = "statement"
+    INFERRED = "inferred"
+
+
+class NumberBasis(StrEnum):
+    STATED = "stated"
+    INFERRED = "inferred"
+
+
+class CitationBasis(StrEnum):
+    STATED = "stated"
+    INFERRED = "inferred"
+
+
+class MeetingFormat(StrEnum):
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+    HYBRID = "hybrid"
+
+
+class Side(StrEnum):
+    US = "US"
+    JP = "JP"
+
+
+class MeetingRole(StrEnum):
+    CO_CHAIR = "co_chair"
+    HEAD_OF_DELEGATION = "head_of_delegation"
+    PARTICIPANT = "participant"
+
+
+class Language(StrEnum):
+    EN = "en"
+    JA = "ja"
 
 
 class ProgramKind(StrEnum):
