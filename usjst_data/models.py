@@ -64,9 +64,7 @@ class Source(Record):
     publisher: Text | None = Field(
         None, description="Publisher or issuing body as printed; for a reprint, the body whose text it is."
     )
-    site: Text | None = Field(
-        None, description="For a reprint: the site or database that hosts the copy consulted."
-    )
+    site: Text | None = Field(None, description="For a reprint: the site or database that hosts the copy consulted.")
     language: vocab.Language | None = Field(None, description="Language of the text consulted.")
     published: PartialDate | None = Field(None, description="Publication date, at the precision given.")
     url: Text | None = Field(None, description="URL as printed in the document, or of the page consulted.")
