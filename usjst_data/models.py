@@ -419,7 +419,7 @@ class Table:
 
 TABLES: tuple[Table, ...] = (
     Table("sources", Source, cited=False),
-    Table("citations", Citation, ("table", "record_id", "source_id", "locator"), cited=False, seeded=False),
+    Table("citations", Citation, ("table", "record_id", "source_id", "locator", "basis"), cited=False, seeded=False),
     Table("domains", Domain, cited=False),
     Table("institutions", Institution),
     Table("institution_budgets", InstitutionBudget),
