@@ -205,6 +205,7 @@ def show(
 def stats() -> None:
     """Print record counts, records citing each source document, and how full optional fields are."""
     from .coverage import stats as compute
+    from .series import meeting_series, series_lines
 
     result = compute()
     typer.echo("records per table")
@@ -217,6 +218,9 @@ def stats() -> None:
     for name, fields in result.filled.items():
         if fields:
             typer.echo(f"  {name}: " + ", ".join(f"{f} {share:.0%}" for f, share in fields.items()))
+    typer.echo("numbered meeting series: ordinals held, missing, and what is known of the missing")
+    for line in series_lines(meeting_series()):
+        typer.echo(line)
 
 
 class SqlFormat(StrEnum):
