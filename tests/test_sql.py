@@ -235,6 +235,8 @@ def test_record_citations_name_the_source(data_dir: Path) -> None:
             "source_url": "https://example.org/doc-a",
             "locator": "§ Money",
             "fields": [],
+            "basis": "stated",
+            "note": None,
         }
     ]
     (count,) = query("SELECT count(*) FROM record_citations", data_dir)[1]
@@ -261,3 +263,23 @@ def test_views_are_the_same_in_duckdb_and_sqlite(data_dir: Path, tmp_path: Path,
         assert [d[0] for d in cursor.description] == names
         assert cursor.fetchall() == [tuple(_same_in_both(v) for v in row) for row in rows]
     assert rows
+
+
+def test_meeting_delegations_name_each_side(data_dir: Path) -> None:
+    rows = _rows(data_dir, "SELECT meeting_id, side, role, institution_name, person FROM meeting_delegations")
+    assert rows == [
+        {
+            "meeting_id": "hlc-14",
+            "side": "US",
+            "role": "co_chair",
+            "institution_name": "Agency of X",
+            "person": "Jane Doe",
+        },
+        {
+            "meeting_id": "hlc-14",
+            "side": "JP",
+            "role": "participant",
+            "institution_name": "Government of Y",
+            "person": None,
+        },
+    ]

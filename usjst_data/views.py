@@ -49,6 +49,10 @@ VIEW_DESCRIPTIONS: dict[str, str] = {
     ),
     "agreements_with_parties": "Each agreement with its parties, named signatories and implementing agencies.",
     "meetings_with_dialogue": "Each meeting with the name, acronym, kind and status of the dialogue that met.",
+    "meeting_delegations": (
+        "Each meeting's co-chairs, heads of delegation and participating institutions, by side, with the"
+        " dialogue, ordinal and date of the meeting and the institution's name."
+    ),
     "record_citations": "Every citation with its source's title, publisher, date and URL, by table and record.",
     "timeline": "Every dated event of every table, with its precision and first and last possible day.",
 }
@@ -188,10 +192,18 @@ def view_statements(dialect: Dialect) -> dict[str, str]:
             " FROM meetings AS m JOIN dialogues AS d ON d.id = m.dialogue_id"
             f" ORDER BY m.dialogue_id, {meeting_start} NULLS LAST, m.number NULLS LAST, m.id"
         ),
+        "meeting_delegations": (
+            "CREATE VIEW meeting_delegations AS SELECT p.meeting_id, m.dialogue_id, m.number, m.date,"
+            " p.side, p.role, p.institution_id, i.name AS institution_name, p.person, p.person_title, p.id"
+            " FROM meeting_participants AS p JOIN meetings AS m ON m.id = p.meeting_id"
+            " JOIN institutions AS i ON i.id = p.institution_id"
+            f" ORDER BY m.dialogue_id, {meeting_start} NULLS LAST, m.number NULLS LAST, p.meeting_id,"
+            " p.side DESC, p.role, p.id"
+        ),
         "record_citations": (
             'CREATE VIEW record_citations AS SELECT c."table", c.record_id, c.source_id,'
             " s.title AS source_title, s.publisher AS source_publisher, s.published AS source_published,"
-            " s.url AS source_url, c.locator, c.fields"
+            " s.url AS source_url, c.locator, c.fields, c.basis, c.note"
             ' FROM citations AS c JOIN sources AS s ON s.id = c.source_id ORDER BY c."table", c.record_id,'
             " c.source_id, c.locator"
         ),
