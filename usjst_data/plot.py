@@ -1,4 +1,4 @@
-"""A timeline of the cooperation: one lane per kind of event, from 1960 to next year.
+"""A timeline of the cooperation: one lane per kind of event, from 1960 to the year after the latest one.
 
 ``timeline_points`` turns the records into dated points (pure, testable); ``timeline_figure`` draws
 them with matplotlib's Agg canvas (no pyplot, no global state); ``plot_timeline`` saves the figure
@@ -8,15 +8,18 @@ with fixed size, DPI and metadata so that the same data gives the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import meta
-from .datafiles import read_records
 from .errors import require
+from .loader import DataPath
+from .loader import records as read_records
 from .models import TABLES_BY_NAME, FundingCommitment, Record, record_key
+from .outputs import check_output
 from .types import bounds
 
 if TYPE_CHECKING:
@@ -42,6 +45,7 @@ FIGSIZE, DPI = (13.0, 7.0), 100
 AREA, UNKNOWN_AREA, MIN_AREA, MAX_AREA = 28.0, 22.0, 14.0, 900.0
 LABEL_OFFSETS = (12, -12, 24, -24, 36, -36)  # points above (+) or below (-) the lane, tried in this order
 FONT_SIZE = 7
+FORMATS = (".png", ".svg", ".pdf")
 FILL_ALPHA = 0.7  # hollow markers (alpha 0) are commitments whose USD amount is unknown
 
 
@@ -100,11 +104,11 @@ def _key_ids(table: str, records: list[Record]) -> set[str]:
     return set()
 
 
-def timeline_points(data_dir: Path | None = None) -> dict[str, list[Point]]:
-    """The dated records of each lane in time order, from the package in ``data_dir`` (default: shipped)."""
+def timeline_points(data: DataPath | None = None) -> dict[str, list[Point]]:
+    """The dated records of each lane in time order, from the package in ``data`` (default: shipped)."""
     lanes: dict[str, list[Point]] = {}
     for lane, (table, field) in LANES.items():
-        records = [r for r in read_records(table, data_dir) if getattr(r, field) is not None]
+        records = [r for r in read_records(table, data) if getattr(r, field) is not None]
         key = _key_ids(table, records)
         points = []
         for record in records:
@@ -170,7 +174,8 @@ def timeline_figure(lanes: dict[str, list[Point]], end_year: int | None = None) 
     from matplotlib.lines import Line2D
     from matplotlib.ticker import MultipleLocator
 
-    end = end_year or dt.date.today().year + 1
+    # The data's last year, not today's: the same data gives the same figure in any year.
+    end = end_year or max((bounds(p.date)[1].year + 1 for points in lanes.values() for p in points), default=START_YEAR)
     fig = Figure(figsize=FIGSIZE, dpi=DPI)
     renderer = FigureCanvasAgg(fig).get_renderer()  # type: ignore[no-untyped-call]
     ax = fig.add_axes((0.21, 0.13, 0.77, 0.8))
@@ -242,20 +247,23 @@ def timeline_figure(lanes: dict[str, list[Point]], end_year: int | None = None) 
     return fig
 
 
-def plot_timeline(out: Path, data_dir: Path | None = None) -> Path:
-    """Draw the timeline of the package in ``data_dir`` (default: shipped) to ``out`` (PNG, SVG or PDF by suffix)."""
+def plot_timeline(out: Path, data: DataPath | None = None) -> Path:
+    """Draw the timeline of the package in ``data`` (default: shipped) to ``out`` (PNG, SVG or PDF by suffix)."""
     require("matplotlib", "plot")
     from matplotlib import rc_context, style
 
-    fmt = out.suffix.lstrip(".").lower() or "png"
+    out = check_output(Path(out), FORMATS)
+    fmt = out.suffix.lstrip(".").lower()
     # Leave out what changes between runs: software version, timestamps, random SVG ids.
     metadata = {
         "png": {"Software": None},
         "svg": {"Date": None, "Creator": None},
         "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
-    }.get(fmt)
+    }[fmt]
+    content = io.BytesIO()
     # The default style, so that a user's matplotlibrc does not change the file.
     with style.context("default"), rc_context({"svg.hashsalt": "usjst-data"}):
-        figure = timeline_figure(timeline_points(data_dir))
-        figure.savefig(out, format=fmt, dpi=DPI, metadata=metadata)
+        figure = timeline_figure(timeline_points(data))
+        figure.savefig(content, format=fmt, dpi=DPI, metadata=metadata)
+    out.write_bytes(content.getvalue())
     return out
