@@ -5,12 +5,14 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 import usjst_data
+from usjst_data.builder import build
 from usjst_data.cli import app, plot_app
 from usjst_data.models import TABLES_BY_NAME
 from usjst_data.schema import table_schema
@@ -84,6 +86,7 @@ def test_build_check_and_seed_errors(repo: Path) -> None:
     result = runner.invoke(app, ["build", "--root", str(repo)])
     assert result.exit_code == 1
     assert "seeds/domains.yaml:1: Bad Id: id:" in result.output
+    assert result.stderr.endswith("error: 1 problem in seeds/; nothing written\n")
     assert runner.invoke(app, ["build", "--root", str(repo / "nowhere")]).exit_code == 2
 
 
@@ -315,3 +318,60 @@ def test_data_option_reads_another_build(
     if args[0] == "plot":
         assert "umbrella-1988" not in (tmp_path / "t.svg").read_text()  # labels, not ids
         assert "Fixture Agreement" in (tmp_path / "t.svg").read_text()
+
+
+def _show(built: Path, *args: str) -> str:
+    result = runner.invoke(app, ["show", *args, "--data", str(built / "usjst_data" / "data")])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_show_lists_a_table_aligned_with_a_header(built: Path) -> None:
+    lines = _show(built, "agreements").splitlines()
+    assert lines[0].split() == ["id", "title", "signed", "kind"]
+    starts = [lines[0].index(name) for name in ("title", "signed", "kind")]
+    assert lines[2].startswith("umbrella-1988 ")
+    assert [lines[2].index(v) for v in ("Agreement on Fixture Cooperation", "1988-06-20", "agreement")] == starts
+    assert lines[3][starts[1] :].startswith("2014 ")
+    assert set(lines[1]) == {"-", " "}
+    assert lines[-1] == "(2 rows)"
+    links = _show(built, "agreement_parties").splitlines()
+    assert links[0].split() == ["agreement_id", "institution_id", "role"]
+    assert _show(built, "meetings").splitlines()[0].split() == ["id", "dialogue_id", "date"]
+
+
+def test_show_csv_and_json_give_every_column(built: Path) -> None:
+    import csv
+
+    records = usjst_data.records("agreements", built / "usjst_data" / "data")
+    dumped = [r.model_dump(mode="json") for r in records]
+    assert json.loads(_show(built, "agreements", "--format", "json")) == dumped
+    rows = list(csv.DictReader(_show(built, "agreements", "--format", "csv").splitlines()))
+    assert [list(r) for r in rows] == [list(d) for d in dumped]
+    assert rows[0]["domains"] == '["quantum"]'
+    assert json.loads(_show(built, "agreements", "umbrella-1988", "--format", "json")) == dumped[:1]
+
+
+def test_show_escapes_control_characters_on_a_terminal(
+    repo: Path, edit_seed: Callable[[str, str, str], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    edit_seed("agreements", "title: Agreement on Fixture Cooperation", 'title: "Agreement\\a \\e[2J on \\u202eFixture"')
+    build(repo)
+    assert "Agreement\x07 " in _show(repo, "agreements")  # piped: the data as it is (less colour codes)
+    monkeypatch.setattr("usjst_data.cli._terminal", lambda: True)
+    for shown in (_show(repo, "agreements"), _show(repo, "agreements", "umbrella-1988")):
+        assert "Agreement\\x07 \\x1b[2J on \\u202eFixture" in shown
+        assert not {"\x07", "\x1b", "\u202e"} & set(shown)
+
+
+def test_counted_nouns() -> None:
+    from usjst_data.tabular import plural
+
+    assert [plural(n, "problem") for n in (0, 1, 2, 1000)] == [
+        "0 problems",
+        "1 problem",
+        "2 problems",
+        "1,000 problems",
+    ]
+    assert plural(1, "entry", "entries") == "1 entry"
+    assert plural(3, "entry", "entries") == "3 entries"
