@@ -188,3 +188,18 @@ def test_load_with_date_bounds_in_every_engine(name: str) -> None:
             assert pd.api.types.is_datetime64_dtype(frame[column + suffix])
             assert [None if pd.isna(v) else v.date() for v in frame[column + suffix]] == values
     assert usjst_data.load(name).columns.tolist() == plain  # off by default
+
+
+def test_the_library_never_imports_frictionless() -> None:
+    import ast
+
+    package = Path(usjst_data.__file__).parent
+    for module in package.glob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            names += [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            assert not any(n.split(".")[0] == "frictionless" for n in names), module.name
+
+
+def test_the_wheel_is_typed() -> None:
+    assert (Path(usjst_data.__file__).parent / "py.typed").is_file()
