@@ -1,20 +1,36 @@
 """The `usjst` command, through Typer's runner and as a real process."""
 
 import json
+import os
+import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 import usjst_data
-from usjst_data.cli import app
+from usjst_data.builder import build
+from usjst_data.cli import app, plot_app
 from usjst_data.models import TABLES_BY_NAME
 from usjst_data.schema import table_schema
 from usjst_data.validator import validate
 
 runner = CliRunner()
+COMMANDS = ["validate", "build", "tables", "show", "stats", "sql", "export", "serve", "cite", "schema", "plot timeline"]
+# Commands that read a package, and arguments that make them read it.
+READERS = {
+    "tables": [],
+    "show": ["agreements"],
+    "stats": [],
+    "sql": ["SELECT 1"],
+    "export": ["json", "out.json"],
+    "serve": [],
+    "cite": ["jhlc"],
+    "plot timeline": ["-o", "t.png"],
+}
 
 
 def test_validate_shipped_data() -> None:
@@ -70,6 +86,7 @@ def test_build_check_and_seed_errors(repo: Path) -> None:
     result = runner.invoke(app, ["build", "--root", str(repo)])
     assert result.exit_code == 1
     assert "seeds/domains.yaml:1: Bad Id: id:" in result.output
+    assert result.stderr.endswith("error: 1 problem in seeds/; nothing written\n")
     assert runner.invoke(app, ["build", "--root", str(repo / "nowhere")]).exit_code == 2
 
 
@@ -86,14 +103,137 @@ def test_tables_show_stats_version() -> None:
     assert runner.invoke(app, ["--version"]).output.strip() == f"usjst-data {usjst_data.__version__}"
 
 
-@pytest.mark.parametrize(
-    "command", ["validate", "build", "tables", "show", "stats", "sql", "export", "serve", "cite", "schema"]
-)
-def test_every_command_has_help(command: str) -> None:
-    result = runner.invoke(app, [command, "--help"])
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("flag", ["--help", "-h"])
+def test_every_command_has_help(command: str, flag: str) -> None:
+    result = runner.invoke(app, [*command.split(), flag], prog_name="usjst")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"Usage: usjst {command} [OPTIONS]")
+    assert "<bool>" not in result.stdout
+    assert "-h, --help" in result.stdout
+    name = command.rsplit(maxsplit=1)[-1]
+    registered = [*app.registered_commands, *plot_app.registered_commands]
+    assert next(c for c in registered if c.callback and c.callback.__name__ == name).callback.__doc__
+
+
+@pytest.mark.parametrize("args", [[], ["plot"]])
+def test_a_group_without_a_command_prints_its_help(args: list[str]) -> None:
+    result = runner.invoke(app, args, prog_name="usjst")
     assert result.exit_code == 0
-    assert app.registered_commands
-    assert next(c for c in app.registered_commands if c.callback and c.callback.__name__ == command).callback.__doc__
+    assert result.stdout == runner.invoke(app, [*args, "-h"], prog_name="usjst").stdout
+
+
+def _bad_arguments(tmp_path: Path) -> list[tuple[list[str], str]]:
+    """Every command with bad arguments of each kind, and a piece of the error line each must give."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (tmp_path / "file").write_text("")
+    (tmp_path / "folder").mkdir()
+    cases = [([*c.split(), "--bogus"], "no such option: --bogus") for c in COMMANDS]
+    cases += [
+        (["show"], "missing argument 'TABLE'"),
+        (["sql"], "missing argument 'SQL'"),
+        (["export", "json"], "missing argument 'OUT'"),
+        (["cite"], "missing argument 'ID'"),
+        (["schema"], "missing argument 'TABLE'"),
+        (["show", "agreements", "a", "b"], "unexpected extra argument"),
+        (["validate", "--format", "xml"], "'xml' is not one of"),
+        (["export", "csv", "x.csv"], "'csv' is not one of"),
+        (["show", "agreements", "--format", "yaml"], "'yaml' is not one of"),
+        (["serve", "--port", "many"], "invalid value for '--port'"),
+        (["show", "agreement"], "unknown table 'agreement'; valid tables: sources"),
+        (["schema", "agreement"], "unknown table 'agreement'"),
+        (["show", "agreements", "nope"], "no record 'nope' in agreements"),
+        (["cite", "nope"], "no record 'nope' in any table"),
+        (["cite", "jhlc", "--table", "agreement"], "unknown table 'agreement'"),
+        (["validate", str(empty)], "no datapackage.json"),
+        (["build", "--root", str(empty)], "no seeds/ folder"),
+        (["sql", "SELECT * FROM nope"], "nope"),
+        (["export", "json", "folder"], "folder is a folder"),
+        (["export", "sqlite", "file/x.db"], "file is not a folder"),
+        (["export", "jsonl", "missing/x.jsonl"], "missing does not exist"),
+        (["plot", "timeline", "-o", "t.txt"], "name a .pdf, .png or .svg file"),
+        (["plot", "timeline", "-o", "missing/t.png"], "missing does not exist"),
+        (["plot", "timeline", "-o", "folder"], "cannot write this type of file"),
+    ]
+    cases += [([*c.split(), *a, "--data", str(empty)], "no built package in") for c, a in READERS.items()]
+    return cases
+
+
+def test_every_failure_is_one_error_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    cases = _bad_arguments(tmp_path)
+    before = sorted(tmp_path.rglob("*"))
+    covered = set()
+    for args, message in cases:
+        result = runner.invoke(app, args, prog_name="usjst")
+        assert isinstance(result.exception, SystemExit), (args, result.exception)
+        assert result.exit_code == 2, (args, result.output)
+        assert result.stdout == "", args
+        assert result.stderr.startswith("error: "), (args, result.stderr)
+        assert result.stderr.count("\n") == 1, (args, result.stderr)
+        assert message in result.stderr, (args, result.stderr)
+        assert sorted(tmp_path.rglob("*")) == before, args
+        covered.add(" ".join(args[:2]) if args[0] == "plot" else args[0])
+    assert covered == set(COMMANDS)
+
+
+def _unwritable(tmp_path: Path) -> Path:
+    """A folder this process cannot write in (root writes anywhere but in /proc/1)."""
+    if os.geteuid() != 0:
+        folder = tmp_path / "read-only"
+        folder.mkdir(mode=0o555)
+        return folder
+    if not Path("/proc/1").is_dir():
+        pytest.skip("needs a folder that root cannot write in")
+    return Path("/proc/1")
+
+
+@pytest.mark.parametrize("args", [["export", "sqlite"], ["export", "xlsx"], ["plot", "timeline", "-o"]])
+def test_an_unwritable_folder_is_one_error_line(tmp_path: Path, args: list[str]) -> None:
+    folder = _unwritable(tmp_path)
+    suffix = ".png" if args[0] == "plot" else f".{args[1]}"
+    result = runner.invoke(app, [*args, str(folder / f"usjst{suffix}")])
+    assert result.exit_code == 2
+    assert result.stderr == f"error: cannot write {folder}/usjst{suffix}: no permission to write in {folder}\n"
+    assert not (folder / f"usjst{suffix}").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "module", "extra"),
+    [
+        (["sql", "SELECT 1"], "duckdb", "duckdb"),
+        (["plot", "timeline"], "matplotlib", "plot"),
+        (["serve"], "datasette.app", "web"),
+    ],
+)
+def test_a_missing_extra_is_named(
+    args: list[str], module: str, extra: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setitem(sys.modules, module, None)
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert result.stderr.endswith(f'install it with: pip install "usjst-data[{extra}]"\n')
+    assert result.stderr.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "args", [["show", "agreements", "--bogus"], ["export", "sqlite", "missing/x.db"], ["cite", "nope"]]
+)
+def test_console_script_prints_one_line_and_exits_2(tmp_path: Path, args: list[str]) -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", "from usjst_data.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert (out.returncode, out.stdout) == (2, "")
+    assert out.stderr.startswith("error: ")
+    assert out.stderr.count("\n") == 1, out.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_module_entry_point_without_traceback(tmp_path: Path) -> None:
@@ -151,3 +291,87 @@ def test_validate_pick_skip_and_limit(built: Path) -> None:
     limited = json.loads(runner.invoke(app, ["validate", str(built), "--format", "json", "--limit-errors", "1"]).output)
     assert limited["error_count"] == 1
     assert limited["truncated"] is True
+
+
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [
+        (["tables"], "\nagreements  +2  A treaty"),
+        (["show", "agreements"], "umbrella-1988"),
+        (["show", "agreements", "umbrella-1988"], "title: Agreement on Fixture Cooperation"),
+        (["stats"], "doc-a"),
+        (["sql", "SELECT id FROM agreements ORDER BY id"], "umbrella-1988"),
+        (["cite", "umbrella-1988"], "agreements/umbrella-1988: Agreement on Fixture Cooperation"),
+        (["export", "json", "out.json"], "wrote out.json"),
+        (["plot", "timeline", "-o", "t.svg"], "wrote t.svg"),
+    ],
+)
+def test_data_option_reads_another_build(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], shown: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, [*args, "--data", str(built / "usjst_data" / "data")])
+    assert result.exit_code == 0, result.output
+    assert re.search(shown, result.stdout), result.stdout
+    if args[0] == "export":
+        assert "umbrella-1988" in (tmp_path / "out.json").read_text()
+    if args[0] == "plot":
+        assert "umbrella-1988" not in (tmp_path / "t.svg").read_text()  # labels, not ids
+        assert "Fixture Agreement" in (tmp_path / "t.svg").read_text()
+
+
+def _show(built: Path, *args: str) -> str:
+    result = runner.invoke(app, ["show", *args, "--data", str(built / "usjst_data" / "data")])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_show_lists_a_table_aligned_with_a_header(built: Path) -> None:
+    lines = _show(built, "agreements").splitlines()
+    assert lines[0].split() == ["id", "title", "signed", "kind"]
+    starts = [lines[0].index(name) for name in ("title", "signed", "kind")]
+    assert lines[2].startswith("umbrella-1988 ")
+    assert [lines[2].index(v) for v in ("Agreement on Fixture Cooperation", "1988-06-20", "agreement")] == starts
+    assert lines[3][starts[1] :].startswith("2014 ")
+    assert set(lines[1]) == {"-", " "}
+    assert lines[-1] == "(2 rows)"
+    links = _show(built, "agreement_parties").splitlines()
+    assert links[0].split() == ["agreement_id", "institution_id", "role"]
+    assert _show(built, "meetings").splitlines()[0].split() == ["id", "dialogue_id", "date"]
+
+
+def test_show_csv_and_json_give_every_column(built: Path) -> None:
+    import csv
+
+    records = usjst_data.records("agreements", built / "usjst_data" / "data")
+    dumped = [r.model_dump(mode="json") for r in records]
+    assert json.loads(_show(built, "agreements", "--format", "json")) == dumped
+    rows = list(csv.DictReader(_show(built, "agreements", "--format", "csv").splitlines()))
+    assert [list(r) for r in rows] == [list(d) for d in dumped]
+    assert rows[0]["domains"] == '["quantum"]'
+    assert json.loads(_show(built, "agreements", "umbrella-1988", "--format", "json")) == dumped[:1]
+
+
+def test_show_escapes_control_characters_on_a_terminal(
+    repo: Path, edit_seed: Callable[[str, str, str], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    edit_seed("agreements", "title: Agreement on Fixture Cooperation", 'title: "Agreement\\a \\e[2J on \\u202eFixture"')
+    build(repo)
+    assert "Agreement\x07 " in _show(repo, "agreements")  # piped: the data as it is (less colour codes)
+    monkeypatch.setattr("usjst_data.cli._terminal", lambda: True)
+    for shown in (_show(repo, "agreements"), _show(repo, "agreements", "umbrella-1988")):
+        assert "Agreement\\x07 \\x1b[2J on \\u202eFixture" in shown
+        assert not {"\x07", "\x1b", "\u202e"} & set(shown)
+
+
+def test_counted_nouns() -> None:
+    from usjst_data.tabular import plural
+
+    assert [plural(n, "problem") for n in (0, 1, 2, 1000)] == [
+        "0 problems",
+        "1 problem",
+        "2 problems",
+        "1,000 problems",
+    ]
+    assert plural(1, "entry", "entries") == "1 entry"
+    assert plural(3, "entry", "entries") == "3 entries"

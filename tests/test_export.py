@@ -336,8 +336,8 @@ def test_exported_files_get_the_usual_permissions(data_dir: Path, tmp_path: Path
     ("target", "message"),
     [
         (lambda p: p, "is a folder; give a file path inside it"),
-        (lambda p: p / "file.txt" / "x.out", r"file\.txt is a file, not a folder"),
-        (lambda p: p / "missing" / "x.out", r"folder .*missing does not exist; create it first"),
+        (lambda p: p / "file.txt" / "x.out", r"file\.txt is not a folder"),
+        (lambda p: p / "missing" / "x.out", r"missing does not exist; create it first"),
     ],
     ids=["folder", "under-a-file", "missing-folder"],
 )
@@ -366,6 +366,6 @@ def test_an_unwritable_folder_is_an_output_error(data_dir: Path, tmp_path: Path,
 
 
 def test_a_folder_without_a_build_is_a_package_error(tmp_path: Path) -> None:
-    with pytest.raises(PackageError, match=r"no CSV file for sources, .* in .*; give the folder of a built package"):
+    with pytest.raises(PackageError, match=r"no built package in .*: give the folder holding its datapackage.json"):
         export("json", tmp_path / "x.json", tmp_path)
     assert list(tmp_path.iterdir()) == []

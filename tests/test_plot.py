@@ -1,6 +1,5 @@
 """The timeline plot: points per lane from the records, sizes, labels without overlaps, stable files."""
 
-import datetime as dt
 import struct
 from collections.abc import Callable
 from decimal import Decimal
@@ -11,7 +10,8 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from usjst_data.builder import build
-from usjst_data.datafiles import read_records
+from usjst_data.errors import OutputError
+from usjst_data.loader import records as read_records
 from usjst_data.plot import (
     DPI,
     FIGSIZE,
@@ -129,10 +129,38 @@ def test_crowded_labels_do_not_overlap() -> None:
     assert all(frame.x0 <= b.x0 and b.x1 <= frame.x1 and frame.y0 <= b.y0 and b.y1 <= frame.y1 for b in boxes)
 
 
-def test_axis_runs_from_1960_to_next_year(built: Path) -> None:
-    axes = timeline_figure(timeline_points(_data(built))).axes[0]
-    assert axes.get_xlim() == (1960, dt.date.today().year + 1)
-    assert axes.get_title(loc="left").startswith("US–Japan science and technology cooperation")
+def test_axis_runs_from_1960_to_the_year_after_the_latest_event(built: Path) -> None:
+    lanes = timeline_points(_data(built))
+    latest = max(p.date for points in lanes.values() for p in points)
+    assert latest.startswith("2023")  # not this year: the figure must not depend on the day it is drawn
+    axes = timeline_figure(lanes).axes[0]
+    assert axes.get_xlim() == (1960, 2024)
+    assert axes.get_title(loc="left") == "US–Japan science and technology cooperation, 1960–2024"
+    lanes["policies enacted"].append(Point("late", "2031-12", year_fraction("2031-12"), "Late"))
+    assert timeline_figure(lanes).axes[0].get_xlim() == (1960, 2032)
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("t.txt", "{tmp}/t.txt: cannot write this type of file; name a .pdf, .png or .svg file"),
+        ("timeline", "{tmp}/timeline: cannot write this type of file"),
+        ("missing/t.png", "cannot write {tmp}/missing/t.png: {tmp}/missing does not exist; create it first"),
+        ("file.png/t.png", "cannot write {tmp}/file.png/t.png: {tmp}/file.png is not a folder"),
+        ("folder.png", "{tmp}/folder.png is a folder; give a file path inside it"),
+    ],
+)
+def test_unwritable_output_is_an_error_and_writes_nothing(built: Path, tmp_path: Path, name: str, message: str) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "file.png").write_bytes(b"mine")
+    (out / "folder.png").mkdir()
+    before = sorted(out.rglob("*"))
+    with pytest.raises(OutputError) as info:
+        plot_timeline(out / name, _data(built))
+    assert message.format(tmp=out) in str(info.value)
+    assert sorted(out.rglob("*")) == before
+    assert (out / "file.png").read_bytes() == b"mine"
 
 
 def test_png_written_with_fixed_size_and_bytes(built: Path, tmp_path: Path) -> None:

@@ -1,4 +1,8 @@
-"""The ``usjst`` command: a thin layer over the library functions."""
+"""The ``usjst`` command: a thin layer over the library functions.
+
+Every failure is one ``error: …`` line on stderr and exit status 2 (1 only for invalid data); the
+group below turns usage errors, the library's errors and the operating system's into that line.
+"""
 
 from __future__ import annotations
 
@@ -10,23 +14,90 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
-from .errors import UsjstError
+from .errors import UsjstError, require
 from .formats import ExportFormat, SchemaFormat
 from .meta import VERSION
 from .report import DEFAULT_PER_KIND, Problem, Report
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from .validator import Progress
 
+DEFAULT_SHOWN = 20
+USAGE_ERROR = 2
+
+
+def _one_line(text: str) -> str:
+    return " ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def _os_error_text(exc: OSError) -> str:
+    """An OS error as `path: reason` rather than Python's `[Errno 21] ...`."""
+    if exc.strerror and exc.filename is not None:
+        target = f"{exc.filename} -> {exc.filename2}" if exc.filename2 is not None else str(exc.filename)
+        return f"{target}: {exc.strerror}"
+    return str(exc)
+
+
+class _OneLineErrors(TyperGroup):
+    """The root command: turns every expected failure into one `error: …` line and exit status 2."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        try:
+            code = super().main(
+                args, prog_name, complete_var, standalone_mode=False, windows_expand_args=windows_expand_args, **extra
+            )
+        except typer.TyperException as exc:  # bad usage: unknown option, missing argument, bad value
+            context = getattr(exc, "ctx", None)
+            message = exc.format_message().rstrip(".")
+            hint = f" (see `{context.command_path} --help`)" if context is not None else ""
+            code = _error(message[:1].lower() + message[1:] + hint, exc.exit_code)
+        except UsjstError as exc:
+            code = _error(str(exc))
+        except OSError as exc:
+            code = _error(_os_error_text(exc))
+        except typer.Abort:
+            code = _error("aborted")
+        if standalone_mode:
+            sys.exit(code or 0)
+        return code
+
+
+def _error(message: str, code: int = USAGE_ERROR) -> int:
+    typer.echo(f"error: {_one_line(message)}", err=True)
+    return code
+
+
 app = typer.Typer(
+    cls=_OneLineErrors,
     help="The US–Japan science and technology cooperation dataset: validate, build, browse.",
-    no_args_is_help=True,
+    invoke_without_command=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-DEFAULT_SHOWN = 20
+DataOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data",
+        help="Folder of a built package (holding datapackage.json), e.g. usjst_data/data after `usjst build`; "
+        "default: the data installed with usjst-data.",
+        show_default=False,
+    ),
+]
 
 
 class Format(StrEnum):
@@ -34,8 +105,8 @@ class Format(StrEnum):
     JSON = "json"
 
 
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
+def _fail(message: str, code: int = USAGE_ERROR) -> typer.Exit:
+    _error(message, code)
     return typer.Exit(code)
 
 
@@ -45,13 +116,22 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _help_without_command(ctx: typer.Context) -> None:
+    """A group given no command prints its help, as `-h` would."""
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit()
+
+
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
 ) -> None:
     """The US–Japan science and technology cooperation dataset."""
+    _help_without_command(ctx)
 
 
 def format_report_text(report: Report, shown: int = DEFAULT_SHOWN) -> str:
@@ -149,6 +229,7 @@ def build(
     """Validate seeds/ and write the CSV, Parquet and datapackage.json files."""
     from .builder import build as run
     from .errors import SeedError
+    from .tabular import plural
 
     if not (root / "seeds").is_dir():
         raise _fail(f"no seeds/ folder in {root.resolve()}; run from the repository root or pass --root")
@@ -156,7 +237,7 @@ def build(
         result = run(root, check_only=check)
     except SeedError as exc:
         typer.echo("\n".join(p.line() for p in exc.problems), err=True)
-        raise _fail(f"{len(exc.problems)} problems in seeds/; nothing written", 1) from None
+        raise _fail(f"{plural(len(exc.problems), 'problem')} in seeds/; nothing written", 1) from None
     if check:
         for path in result.stale:
             typer.echo(f"stale: {path}")
@@ -164,50 +245,75 @@ def build(
         raise typer.Exit(1 if result.stale else 0)
     for path in result.written:
         typer.echo(f"wrote {path}")
-    typer.echo(f"{len(result.written)} files changed")
+    typer.echo(f"{plural(len(result.written), 'file')} changed")
 
 
 @app.command()
-def tables() -> None:
+def tables(data: DataOption = None) -> None:
     """List the tables with their row counts and descriptions."""
     from .loader import records
     from .models import TABLES
 
     width = max(len(t.name) for t in TABLES)
     for table in TABLES:
-        typer.echo(f"{table.name:<{width}}  {len(records(table.name)):>5}  {table.description}")
+        typer.echo(f"{table.name:<{width}}  {len(records(table.name, data)):>5}  {table.description}")
+
+
+class RowsFormat(StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+
+
+def _terminal() -> bool:
+    """Whether output goes to a terminal, where control characters in the data must not act."""
+    return sys.stdout.isatty()
+
+
+def _print_rows(names: list[str], rows: list[tuple[Any, ...]], format: RowsFormat) -> None:
+    from .tabular import aligned, as_csv, as_json
+
+    if format is RowsFormat.JSON:
+        typer.echo(as_json(names, rows))
+    elif format is RowsFormat.CSV:
+        typer.echo(as_csv(names, rows), nl=False)
+    else:
+        typer.echo(aligned(names, rows, escape=_terminal()))
 
 
 @app.command()
 def show(
-    table: Annotated[str, typer.Argument(help="Table name (see `usjst tables`).")],
+    table: Annotated[str, typer.Argument(metavar="TABLE", help="Table name (see `usjst tables`).")],
     record_id: Annotated[str | None, typer.Argument(metavar="ID", help="Record id; omit to list the table.")] = None,
+    format: Annotated[
+        RowsFormat,
+        typer.Option("--format", help="table: the columns that tell the records apart; csv, json: every column."),
+    ] = RowsFormat.TABLE,
+    data: DataOption = None,
 ) -> None:
     """Print a record, or list a table's records."""
     from .loader import record, records
-    from .models import TABLES_BY_NAME, record_key
+    from .tabular import printable, summary_columns
 
-    try:
-        if record_id is None:
-            for item in records(table):
-                label = getattr(item, "name", None) or getattr(item, "title", None) or ""
-                typer.echo(f"{record_key(TABLES_BY_NAME[table], item)}  {label}".rstrip())
-            return
-        item = record(table, record_id)
-    except UsjstError as exc:
-        raise _fail(str(exc)) from None
-    for name, value in item.model_dump(mode="json").items():
-        if value not in (None, []):
-            typer.echo(f"{name}: {', '.join(value) if isinstance(value, list) else value}")
+    items = records(table, data) if record_id is None else [record(table, record_id, data)]
+    dumped = [item.model_dump(mode="json") for item in items]
+    if record_id is not None and format is RowsFormat.TABLE:
+        for name, value in dumped[0].items():
+            if value not in (None, []):
+                text = f"{name}: {', '.join(value) if isinstance(value, list) else value}"
+                typer.echo(printable(text) if _terminal() else text)
+        return
+    names = summary_columns(table) if format is RowsFormat.TABLE else list(dumped[0] if dumped else [])
+    _print_rows(names, [tuple(row[n] for n in names) for row in dumped], format)
 
 
 @app.command()
-def stats() -> None:
+def stats(data: DataOption = None) -> None:
     """Print record counts, records citing each source document, and how full optional fields are."""
     from .coverage import stats as compute
     from .series import meeting_series, series_lines
 
-    result = compute()
+    result = compute(data)
     typer.echo("records per table")
     for name, count in result.counts.items():
         typer.echo(f"  {name:<24}{count:>6}")
@@ -223,97 +329,61 @@ def stats() -> None:
         typer.echo(line)
 
 
-class SqlFormat(StrEnum):
-    TABLE = "table"
-    CSV = "csv"
-    JSON = "json"
-
-
 class CiteFormat(StrEnum):
     PLAIN = "plain"
     BIBTEX = "bibtex"
 
 
-def _cell_text(value: Any) -> str:
-    """A query result value as text: empty for null, JSON for lists, exact digits for decimals."""
-    from datetime import date
-    from decimal import Decimal
-
-    if value is None:
-        return ""
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False, default=_cell_text)
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def format_rows_table(names: list[str], rows: list[tuple[Any, ...]]) -> str:
-    """Rows as an aligned text table: a header, a rule, one line per row, and a row count."""
-    cells = [[_cell_text(v) for v in row] for row in rows]
-    widths = [max([len(name), *(len(row[i]) for row in cells)]) for i, name in enumerate(names)]
-    lines = ["  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in cells]
-    lines.append(f"({len(rows)} row{'' if len(rows) == 1 else 's'})")
-    return "\n".join(lines)
-
-
 @app.command()
 def sql(
     statement: Annotated[str, typer.Argument(metavar="SQL", help="A DuckDB query over the tables and views.")],
-    format: Annotated[SqlFormat, typer.Option("--format", help="Output format.")] = SqlFormat.TABLE,
+    format: Annotated[RowsFormat, typer.Option("--format", help="Output format.")] = RowsFormat.TABLE,
+    data: DataOption = None,
 ) -> None:
     """Run SQL on every table and on the joined views (timeline, commitments_with_parties, ...) with DuckDB."""
-    import csv
-    import sys
-
+    require("duckdb", "duckdb")
+    from .loader import data_folder
     from .sql import query
 
-    try:
-        names, rows = query(statement)
-    except UsjstError as exc:
-        raise _fail(str(exc)) from None
-    if format is SqlFormat.JSON:
-        records = [dict(zip(names, row, strict=True)) for row in rows]
-        typer.echo(json.dumps(records, indent=2, ensure_ascii=False, default=_cell_text))
-    elif format is SqlFormat.CSV:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(names)
-        writer.writerows([_cell_text(v) for v in row] for row in rows)
-    else:
-        typer.echo(format_rows_table(names, rows))
+    names, rows = query(statement, data_folder(data))
+    _print_rows(names, rows, format)
 
 
 @app.command()
 def export(
     fmt: Annotated[ExportFormat, typer.Argument(metavar="FORMAT", help="sqlite, json, jsonl or xlsx.")],
-    out: Annotated[Path, typer.Argument(help="File to write, e.g. usjst.db; sqlite also writes usjst.metadata.json.")],
+    out: Annotated[
+        Path,
+        typer.Argument(metavar="OUT", help="File to write, e.g. usjst.db; sqlite also writes usjst.metadata.json."),
+    ],
+    data: DataOption = None,
 ) -> None:
     """Write the whole package as SQLite (with Datasette metadata), JSON, JSON Lines or an Excel workbook."""
     from .export import export as run
+    from .loader import data_folder
+    from .output import check_target
 
-    try:
-        written = run(fmt.value, out)
-    except UsjstError as exc:
-        raise _fail(str(exc)) from None
-    for path in written:
+    # Checked here too so that no export format creates folders or leaves a partial file at a bad path.
+    check_target(out)
+    for path in run(fmt.value, out, data_folder(data)):
         typer.echo(f"wrote {path}")
 
 
 @app.command()
 def serve(
     port: Annotated[int, typer.Option("--port", "-p", help="Port on 127.0.0.1 to serve on.")] = 8001,
+    data: DataOption = None,
 ) -> None:
     """Browse and search the tables in Datasette on this machine only (needs the `web` extra)."""
+    from .loader import data_folder
     from .serve import serve as run
 
-    try:
-        run(port=port, on_ready=lambda url: typer.echo(f"serving {url} (Ctrl-C to stop)", err=True))
-    except UsjstError as exc:
-        raise _fail(str(exc)) from None
+    run(
+        port,
+        "127.0.0.1",
+        data_folder(data),
+        on_ready=lambda url: typer.echo(f"serving {url} (Ctrl-C to stop)", err=True),
+    )
 
 
 @app.command()
@@ -321,43 +391,38 @@ def cite(
     record_id: Annotated[str, typer.Argument(metavar="ID", help="Record id, or a link record's keys joined by `/`.")],
     table: Annotated[str | None, typer.Option("--table", help="Table of the record, if the id is in several.")] = None,
     format: Annotated[CiteFormat, typer.Option("--format", help="Output format.")] = CiteFormat.PLAIN,
+    data: DataOption = None,
 ) -> None:
     """Print how to cite a record: the dataset, then each source behind it with its locators."""
     from .citing import cite as run
 
-    try:
-        text = run(record_id, table)
-    except UsjstError as exc:
-        raise _fail(str(exc)) from None
-    typer.echo(text.bibtex if format is CiteFormat.BIBTEX else text.plain, nl=False)
+    citation = run(record_id, table, data)
+    typer.echo(citation.bibtex if format is CiteFormat.BIBTEX else citation.plain, nl=format is CiteFormat.PLAIN)
 
 
-plot_app = typer.Typer(help="Draw figures of the dataset.", no_args_is_help=True)
+plot_app = typer.Typer(
+    help="Draw figures of the dataset.", invoke_without_command=True, rich_markup_mode=None, add_completion=False
+)
+plot_app.callback()(_help_without_command)
 app.add_typer(plot_app, name="plot")
 
 
 @plot_app.command()
 def timeline(
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="File to write; .png, .svg or .pdf by its suffix.")
+        Path, typer.Option("--output", "-o", help="File to write: .png, .svg or .pdf, by its suffix.")
     ] = Path("timeline.png"),
-    data: Annotated[
-        Path | None, typer.Option("--data", help="Folder of a built package's CSV files; default: the shipped data.")
-    ] = None,
+    data: DataOption = None,
 ) -> None:
     """Draw a timeline of agreements, dialogues, meetings, programs, commitments and policies since 1960."""
     from .plot import plot_timeline
 
-    try:
-        path = plot_timeline(output, data)
-    except UsjstError as exc:
-        raise _fail(str(exc)) from None
-    typer.echo(f"wrote {path}")
+    typer.echo(f"wrote {plot_timeline(output, data)}")
 
 
 @app.command()
 def schema(
-    table: Annotated[str, typer.Argument(help="Table name (see `usjst tables`).")],
+    table: Annotated[str, typer.Argument(metavar="TABLE", help="Table name (see `usjst tables`).")],
     format: Annotated[
         SchemaFormat, typer.Option("--format", help="JSON Schema of the model, or Frictionless Table Schema.")
     ] = SchemaFormat.JSON_SCHEMA,
@@ -365,10 +430,7 @@ def schema(
     """Print a table's schema as JSON."""
     from .schema_export import render_schema
 
-    try:
-        typer.echo(render_schema(table, format.value), nl=False)
-    except UsjstError as exc:
-        raise _fail(str(exc)) from None
+    typer.echo(render_schema(table, format.value), nl=False)
 
 
 def main() -> None:
@@ -377,4 +439,4 @@ def main() -> None:
         from .validator import lean_process
 
         lean_process()
-    app()
+    app(prog_name="usjst")

@@ -1,11 +1,11 @@
-"""Coverage figures of the shipped data: counts, citations per document, fields filled."""
+"""Coverage figures of a package: counts, citations per document, fields filled."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .loader import records
+from .loader import DataPath, records
 from .models import TABLES, Citation, Source
 from .schema import columns
 
@@ -19,9 +19,9 @@ class Stats:
     filled: dict[str, dict[str, float]]
 
 
-def stats() -> Stats:
-    """Compute the coverage figures of the shipped package."""
-    rows = {t.name: records(t.name) for t in TABLES}
+def stats(data: DataPath | None = None) -> Stats:
+    """Compute the coverage figures of the package in ``data`` (default: the shipped one)."""
+    rows = {t.name: records(t.name, data) for t in TABLES}
     sources = [s for s in rows["sources"] if isinstance(s, Source)]
     document_of = {s.id: s.cited_in or s.id for s in sources}
     citing: dict[str, set[tuple[str, str]]] = defaultdict(set)

@@ -45,6 +45,10 @@ class PackageError(UsjstError):
     """A data package that cannot be opened at all (no descriptor, unreadable path)."""
 
 
+class OutputError(UsjstError):
+    """A file cannot be written where it was asked for; the message says why and what to give instead."""
+
+
 class MissingExtraError(UsjstError):
     """An optional dependency is not installed; the message names the extra that provides it."""
 
@@ -75,7 +79,3 @@ class AmbiguousRecordError(UsjstError):
 
 class QueryError(UsjstError):
     """SQL that DuckDB could not run; the message is DuckDB's own."""
-
-
-class OutputError(UsjstError):
-    """A file cannot be written where asked; the message names the path and what to do instead."""

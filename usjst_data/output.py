@@ -11,20 +11,31 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Collection
 from pathlib import Path
 
 from .errors import OutputError
 
 
-def check_target(out: Path) -> None:
-    """Raise OutputError unless ``out`` can be a file written in an existing folder."""
+def check_target(out: Path, suffixes: Collection[str] = ()) -> Path:
+    """``out`` if a file can be written there: a wanted suffix, not a folder, in a writable folder that exists.
+
+    Folders are never created: a missing one is more often a typo than a wish.
+    """
+    if suffixes and out.suffix.lower() not in suffixes:
+        *others, last = sorted(suffixes)
+        kinds = f"{', '.join(others)} or {last}" if others else last
+        raise OutputError(f"{out}: cannot write this type of file; name a {kinds} file")
     parent = out.parent
     if out.is_dir():
-        raise OutputError(f"{out} is a folder; give a file path inside it, such as {out / 'usjst.db'}")
+        raise OutputError(f"{out} is a folder; give a file path inside it")
     if parent.exists() and not parent.is_dir():
-        raise OutputError(f"cannot write {out}: {parent} is a file, not a folder")
+        raise OutputError(f"cannot write {out}: {parent} is not a folder")
     if not parent.exists():
-        raise OutputError(f"cannot write {out}: folder {parent} does not exist; create it first")
+        raise OutputError(f"cannot write {out}: {parent} does not exist; create it first")
+    if not os.access(parent, os.W_OK):
+        raise OutputError(f"cannot write {out}: no permission to write in {parent}")
+    return out
 
 
 def _file_mode() -> int:

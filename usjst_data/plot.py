@@ -1,4 +1,5 @@
-"""A timeline of the cooperation: one lane per kind of event and per numbered meeting series, from 1960 on.
+"""A timeline of the cooperation: one lane per kind of event and per numbered meeting series, from 1960 to
+the year after the latest event.
 
 ``timeline_points`` turns the records into dated points (pure, testable); ``timeline_figure`` draws
 them with matplotlib's Agg canvas (no pyplot, no global state); ``plot_timeline`` saves the figure
@@ -8,6 +9,7 @@ with fixed size, DPI and metadata so that the same data gives the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,9 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import meta
-from .datafiles import read_records
 from .errors import require
+from .loader import DataPath
+from .loader import records as read_records
 from .models import TABLES_BY_NAME, Dialogue, FundingCommitment, Meeting, Record, record_key
+from .output import check_target
 from .types import bounds
 
 if TYPE_CHECKING:
@@ -47,6 +51,7 @@ LANE_INCHES = 0.42  # the figure grows past FIGSIZE's height when there are many
 AREA, UNKNOWN_AREA, MIN_AREA, MAX_AREA = 28.0, 22.0, 14.0, 900.0
 LABEL_OFFSETS = (12, -12, 24, -24, 36, -36)  # points above (+) or below (-) the lane, tried in this order
 FONT_SIZE = 7
+FORMATS = (".png", ".svg", ".pdf")
 FILL_ALPHA = 0.7  # hollow markers (alpha 0) are commitments whose USD amount is unknown
 
 
@@ -118,11 +123,11 @@ def _points(table: str, field: str, records: list[Record]) -> list[Point]:
     return sorted(points, key=lambda p: (p.x, p.id))
 
 
-def _series_lanes(meetings: list[Record], data_dir: Path | None) -> dict[str, list[Record]]:
+def _series_lanes(meetings: list[Record], data: DataPath | None) -> dict[str, list[Record]]:
     """Dated numbered meetings by dialogue, one lane each in the dialogues table's order."""
     numbered = {m.dialogue_id for m in meetings if isinstance(m, Meeting) and m.number is not None}
     lanes: dict[str, list[Record]] = {}
-    for dialogue in read_records("dialogues", data_dir):
+    for dialogue in read_records("dialogues", data):
         if isinstance(dialogue, Dialogue) and dialogue.id in numbered:
             # Every series is bilateral, so a lane drops the "U.S.-Japan" that opens most names.
             short = _BILATERAL.sub("", dialogue.acronym or dialogue.name)
@@ -131,13 +136,13 @@ def _series_lanes(meetings: list[Record], data_dir: Path | None) -> dict[str, li
     return lanes
 
 
-def timeline_points(data_dir: Path | None = None) -> dict[str, list[Point]]:
-    """The dated records of each lane in time order, from the package in ``data_dir`` (default: shipped)."""
+def timeline_points(data: DataPath | None = None) -> dict[str, list[Point]]:
+    """The dated records of each lane in time order, from the package in ``data`` (default: shipped)."""
     lanes: dict[str, list[Point]] = {}
     for lane, (table, field) in LANES.items():
-        records = [r for r in read_records(table, data_dir) if getattr(r, field) is not None]
+        records = [r for r in read_records(table, data) if getattr(r, field) is not None]
         if table == "meetings":
-            series = _series_lanes(records, data_dir)
+            series = _series_lanes(records, data)
             lanes.update({name: _points(table, field, rows) for name, rows in series.items()})
             in_series = {id(r) for rows in series.values() for r in rows}
             records = [r for r in records if id(r) not in in_series]
@@ -197,7 +202,8 @@ def timeline_figure(lanes: dict[str, list[Point]], end_year: int | None = None) 
     from matplotlib.lines import Line2D
     from matplotlib.ticker import MultipleLocator
 
-    end = end_year or dt.date.today().year + 1
+    # The data's last year, not today's: the same data gives the same figure in any year.
+    end = end_year or max((bounds(p.date)[1].year + 1 for points in lanes.values() for p in points), default=START_YEAR)
     names = list(lanes)
     fig = Figure(figsize=(FIGSIZE[0], max(FIGSIZE[1], 1.6 + LANE_INCHES * len(names))), dpi=DPI)
     renderer = FigureCanvasAgg(fig).get_renderer()  # type: ignore[no-untyped-call]
@@ -269,20 +275,23 @@ def timeline_figure(lanes: dict[str, list[Point]], end_year: int | None = None) 
     return fig
 
 
-def plot_timeline(out: Path, data_dir: Path | None = None) -> Path:
-    """Draw the timeline of the package in ``data_dir`` (default: shipped) to ``out`` (PNG, SVG or PDF by suffix)."""
+def plot_timeline(out: Path, data: DataPath | None = None) -> Path:
+    """Draw the timeline of the package in ``data`` (default: shipped) to ``out`` (PNG, SVG or PDF by suffix)."""
     require("matplotlib", "plot")
     from matplotlib import rc_context, style
 
-    fmt = out.suffix.lstrip(".").lower() or "png"
+    out = check_target(Path(out), FORMATS)
+    fmt = out.suffix.lstrip(".").lower()
     # Leave out what changes between runs: software version, timestamps, random SVG ids.
     metadata = {
         "png": {"Software": None},
         "svg": {"Date": None, "Creator": None},
         "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
-    }.get(fmt)
+    }[fmt]
+    content = io.BytesIO()
     # The default style, so that a user's matplotlibrc does not change the file.
     with style.context("default"), rc_context({"svg.hashsalt": "usjst-data"}):
-        figure = timeline_figure(timeline_points(data_dir))
-        figure.savefig(out, format=fmt, dpi=DPI, metadata=metadata)
+        figure = timeline_figure(timeline_points(data))
+        figure.savefig(content, format=fmt, dpi=DPI, metadata=metadata)
+    out.write_bytes(content.getvalue())
     return out

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .datafiles import read_records
+from .loader import records as read_records
 from .models import Dialogue, Meeting, MeetingCount
 
 if TYPE_CHECKING:
