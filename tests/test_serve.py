@@ -70,6 +70,26 @@ def test_serve_announces_a_live_url_and_shows_tables_views_and_citations(built: 
     assert server.returncode == 0  # SIGTERM stops Datasette and serve() returns, removing its temporary export
 
 
+def test_cli_prints_the_bound_port(tmp_path: Path) -> None:
+    log = (tmp_path / "out.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "usjst_data", "serve", "--port", "0"], stdout=log, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert server.stderr is not None
+        line = server.stderr.readline()
+        found = re.fullmatch(r"serving (http://127\.0\.0\.1:([0-9]+)/usjst) \(Ctrl-C to stop\)\n", line)
+        assert found, line
+        assert int(found.group(2)) > 0
+        assert "High-Level Committee" in _get(f"{found.group(1)}/dialogues", timeout=STARTUP_SECONDS)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+        if server.stderr is not None:
+            server.stderr.close()
+
+
 def test_port_in_use_is_an_error(built: Path) -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))

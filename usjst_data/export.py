@@ -24,7 +24,7 @@ from typing import Any
 
 from . import meta
 from .datafiles import read_package
-from .errors import OutputError, PackageError, UsjstError
+from .errors import PackageError, UsjstError
 from .formats import ExportFormat
 from .models import TABLES, Record, Table
 from .numbers import as_number, double_holds, is_whole
@@ -60,17 +60,15 @@ def export(fmt: str, out: Path, data_dir: Path | None = None) -> list[Path]:
         return [write_xlsx(out, data_dir)]
     if fmt == "sqlite":
         metadata = metadata_path(out)
-        if metadata == out:
-            raise OutputError(f"{out} would be overwritten by its own Datasette metadata; name it like usjst.db")
         check_target(metadata)
         data = read_package(data_dir)
         write_atomically(out, sqlite_bytes(data))
-        write_atomically(metadata, _json_bytes(datasette_metadata(out.stem, data), indent=2))
+        write_atomically(metadata, _json_bytes(datasette_metadata(out.stem, data)))
         return [out, metadata]
     data = read_package(data_dir)
     if fmt == "json":
         document = {name: [plain_record(name, r) for r in records] for name, records in data.items()}
-        return [write_atomically(out, _json_bytes(document, indent=2))]
+        return [write_atomically(out, _json_bytes(document))]
     lines = [
         json.dumps({"table": name, "record": plain_record(name, r)}, ensure_ascii=False, separators=(",", ":"))
         for name, records in data.items()
@@ -79,8 +77,8 @@ def export(fmt: str, out: Path, data_dir: Path | None = None) -> list[Path]:
     return [write_atomically(out, "".join(line + "\n" for line in lines).encode("utf-8"))]
 
 
-def _json_bytes(document: Any, indent: int) -> bytes:
-    return (json.dumps(document, ensure_ascii=False, indent=indent) + "\n").encode("utf-8")
+def _json_bytes(document: Any) -> bytes:
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def plain_value(column: Column, value: Any) -> Any:
