@@ -30,7 +30,8 @@ from usjst_data.plot import (
 EXPECTED = {
     "agreements signed": ["umbrella-1988", "umbrella-extension-2014"],
     "dialogues founded": ["hlc"],
-    "meetings": ["hlc-13", "hlc-14"],
+    "HLC meetings": ["hlc-13", "hlc-14"],
+    "other meetings": [],
     "programs established": ["fixture-partnership"],
     "funding commitments announced": ["fixture-total-2023"],
     "policies enacted": ["fixture-act"],
@@ -49,10 +50,28 @@ def _scatters(lanes: dict[str, list[Point]]) -> dict[str, object]:
 def test_points_per_lane_are_the_dated_records(built: Path) -> None:
     lanes = timeline_points(_data(built))
     assert {lane: [p.id for p in points] for lane, points in lanes.items()} == EXPECTED
-    for lane, (table, field) in LANES.items():
+    for table, field in LANES.values():
         dated = [r for r in read_records(table, _data(built)) if getattr(r, field) is not None]
-        assert len(lanes[lane]) == len(dated)
-        assert sorted(p.date for p in lanes[lane]) == sorted(getattr(r, field) for r in dated)
+        drawn = [p for lane, points in lanes.items() for p in points if LANES.get(lane, ("meetings",))[0] == table]
+        assert sorted(p.date for p in drawn) == sorted(getattr(r, field) for r in dated)
+
+
+def test_a_series_lane_holds_all_its_dialogues_meetings(repo: Path, edit_seed: Callable[[str, str, str], None]) -> None:
+    edit_seed("meetings", "  number: 13\n  number_basis: stated\n", "")
+    edit_seed("dialogues", "acronym: HLC", 'acronym: "U.S.-Japan High-Level Committee on Fixtures"')
+    build(repo)
+    lanes = timeline_points(_data(repo))
+    assert [p.id for p in lanes["High-Level Committee… meetings"]] == ["hlc-13", "hlc-14"]
+    assert lanes["other meetings"] == []
+
+
+def test_meetings_without_ordinals_share_one_lane(repo: Path, edit_seed: Callable[[str, str, str], None]) -> None:
+    edit_seed("meetings", "  number: 13\n  number_basis: stated\n", "")
+    edit_seed("meetings", "  number: 14\n  number_basis: stated\n", "")
+    build(repo)
+    lanes = timeline_points(_data(repo))
+    assert [lane for lane in lanes if lane.endswith("meetings")] == ["other meetings"]
+    assert [p.id for p in lanes["other meetings"]] == ["hlc-13", "hlc-14"]
 
 
 @pytest.mark.parametrize(
@@ -69,16 +88,16 @@ def test_key_points_and_labels(built: Path) -> None:
     assert [p.label for p in lanes["agreements signed"]] == ["Fixture Agreement", "Extension of the Agreement on Fix…"]
     (total,) = lanes["funding commitments announced"]
     assert (total.key, total.label, total.amount_usd) == (True, "Fixture partnerships ($210M)", Decimal(210_000_000))
-    assert not any(p.key for p in lanes["meetings"] + lanes["policies enacted"])
+    assert not any(p.key for p in lanes["HLC meetings"] + lanes["policies enacted"])
 
 
 def test_figure_places_every_point_in_its_lane(built: Path) -> None:
     lanes = timeline_points(_data(built))
     scatters = _scatters(lanes)
-    assert list(scatters) == list(LANES)
+    assert list(scatters) == list(EXPECTED)
     for row, (lane, points) in enumerate(lanes.items()):
         offsets = scatters[lane].get_offsets()  # type: ignore[attr-defined]
-        assert [tuple(o) for o in offsets] == [(p.x, len(LANES) - 1 - row) for p in points]
+        assert [tuple(o) for o in offsets] == [(p.x, len(lanes) - 1 - row) for p in points]
 
 
 def test_commitments_sized_by_usd(repo: Path, edit_seed: Callable[[str, str, str], None]) -> None:

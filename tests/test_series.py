@@ -39,3 +39,15 @@ def test_readme_shows_the_current_coverage() -> None:
     block = re.search(r"<!-- series:start -->\n(.*?)\n<!-- series:end -->", README.read_text(), re.S)
     assert block is not None, "README lacks the series coverage block"
     assert block.group(1) == table, "README's series coverage is stale: run python -m usjst_data.series"
+
+
+def test_a_dialogue_known_only_by_a_count_is_a_series(repo: Path, edit_seed: Callable[[str, str, str], None]) -> None:
+    edit_seed("meetings", "  number: 13\n  number_basis: stated\n", "")
+    edit_seed("meetings", "  number: 14\n  number_basis: stated\n", "")
+    build(repo)
+    (hlc,) = meeting_series(repo / "usjst_data" / "data")
+    assert (hlc.held_text, hlc.highest, hlc.unnumbered) == ("none", 13, 2)
+    assert series_lines([hlc]) == [
+        "  hlc: 0 of 13 held (none), 13 missing, 2 without ordinal",
+        "    missing 1–13: 13 meetings held by 2018 (hlc-count-2018)",
+    ]

@@ -1,11 +1,10 @@
 """Datasette over the exported SQLite file: a real server on a loopback port."""
 
 import json
+import re
 import socket
 import subprocess
 import sys
-import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -20,56 +19,55 @@ STARTUP_SECONDS = 60
 _opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _get(url: str) -> str:
-    with _opener.open(url, timeout=10) as response:
+def _get(url: str, timeout: float = 10) -> str:
+    with _opener.open(url, timeout=timeout) as response:
         text: str = response.read().decode("utf-8")
         return text
 
 
-def test_serve_shows_tables_in_html_and_json(built: Path, tmp_path: Path) -> None:
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
+def test_serve_announces_a_live_url_and_shows_tables_views_and_citations(built: Path, tmp_path: Path) -> None:
     code = "import sys; from pathlib import Path; from usjst_data.serve import serve; "
-    code += "serve(port=int(sys.argv[1]), data_dir=Path(sys.argv[2]))"
+    code += "serve(port=0, data_dir=Path(sys.argv[1]), on_ready=lambda url: print(url, flush=True))"
     log = (tmp_path / "server.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, "-c", code, str(port), str(built / DATA_DIR)], stdout=log, stderr=subprocess.STDOUT
+        [sys.executable, "-c", code, str(built / DATA_DIR)], stdout=subprocess.PIPE, stderr=log, text=True
     )
     try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            assert server.poll() is None, (tmp_path / "server.log").read_text()
-            try:
-                _get(f"{base}/-/versions.json")
-                break
-            except (urllib.error.URLError, ConnectionError):
-                assert time.monotonic() < deadline, "Datasette did not start in time"
-                time.sleep(0.2)
-        page = _get(f"{base}/usjst/agreements")
+        assert server.stdout is not None
+        base = server.stdout.readline().strip()
+        assert re.fullmatch(r"http://127\.0\.0\.1:[0-9]+/usjst", base), (tmp_path / "server.log").read_text()
+        assert not base.endswith(":0/usjst")
+        # The port is bound before the URL is announced: the first request needs no retry loop.
+        page = _get(f"{base}/agreements", timeout=STARTUP_SECONDS)
         assert "Agreement on Fixture Cooperation" in page
         assert "A treaty, agreement, extension, memorandum, arrangement or joint statement." in page
         assert "CC-BY-4.0" in page
-        data = json.loads(_get(f"{base}/usjst/agreements.json"))
+        data = json.loads(_get(f"{base}/agreements.json"))
         rows = [dict(zip(data["columns"], row, strict=True)) for row in data["rows"]]
         assert [(r["id"], r["signed"], r["domains"]) for r in rows] == [
             ("umbrella-1988", "1988-06-20", '["quantum"]'),
             ("umbrella-extension-2014", "2014", "[]"),
         ]
-        found = json.loads(_get(f"{base}/usjst/funding_commitments.json?_search=yen&_shape=array"))
-        assert [(r["id"], r["amount"]) for r in found] == [("fixture-yen-fund", "100000000000")]
+        found = json.loads(_get(f"{base}/funding_commitments.json?_search=yen&_shape=array"))
+        assert [(r["id"], r["amount"]) for r in found] == [("fixture-yen-fund", 100000000000)]
+        big = json.loads(_get(f"{base}/funding_commitments.json?_shape=array&amount__gt=1000000000"))
+        assert [r["id"] for r in big] == ["fixture-yen-fund"]
+        totals = json.loads(_get(f"{base}/commitment_totals.json?_shape=array"))
+        assert [r["id"] for r in totals] == ["fixture-total-2023", "fixture-yen-fund"]
+        record = _get(f"{base}/funding_commitments/fixture-yen-fund")
+        link = "/usjst/record_citations?table=funding_commitments&amp;record_id=fixture-yen-fund"
+        assert f'<a href="{link}">Sources of this record</a>' in record
+        query = link.split("?")[1].replace("&amp;", "&")
+        cited = json.loads(_get(f"{base}/record_citations.json?{query}&_shape=array"))
+        assert [(r["source_id"], r["locator"]) for r in cited] == [("doc-a", "§ Money")]
+        assert "Sources of this record" not in _get(f"{base}/sources/doc-a")  # sources are not cited
     finally:
         server.terminate()
         server.wait(timeout=30)
         log.close()
+        if server.stdout is not None:
+            server.stdout.close()
     assert server.returncode == 0  # SIGTERM stops Datasette and serve() returns, removing its temporary export
-    assert "Uvicorn running on" in (tmp_path / "server.log").read_text()
 
 
 def test_port_in_use_is_an_error(built: Path) -> None:
@@ -77,7 +75,7 @@ def test_port_in_use_is_an_error(built: Path) -> None:
         sock.bind(("127.0.0.1", 0))
         sock.listen()
         port = sock.getsockname()[1]
-        with pytest.raises(UsjstError, match=f"is port {port} in use"):
+        with pytest.raises(UsjstError, match=f"port {port} on 127.0.0.1 is in use; choose another with --port"):
             serve(port=port, data_dir=built / DATA_DIR)
 
 
@@ -104,6 +102,6 @@ def test_refuses_a_public_host(built: Path) -> None:
 
 
 def test_missing_datasette_names_the_extra(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "datasette.cli", None)
+    monkeypatch.setitem(sys.modules, "datasette.app", None)
     with pytest.raises(MissingExtraError, match=r'pip install "usjst-data\[web\]"'):
         serve(data_dir=built / DATA_DIR)

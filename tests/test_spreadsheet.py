@@ -163,3 +163,14 @@ def test_default_data_dir_is_the_shipped_data() -> None:
         assert read_records(table.name) == records(table.name), table.name
     with pytest.raises(UnknownTableError, match="valid tables: sources"):
         read_records("agreement")
+
+
+def test_a_symlink_at_the_output_is_replaced_not_followed(built: Path, tmp_path: Path) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    out = tmp_path / "package.xlsx"
+    out.symlink_to(victim)
+    write_xlsx(out, _data(built))
+    assert victim.read_text() == "precious"
+    assert not out.is_symlink()
+    assert load_workbook(out).sheetnames[0] == "README"

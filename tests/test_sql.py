@@ -1,7 +1,10 @@
-"""DuckDB views over the Parquet files: exact values, dates at their precision, joined views."""
+"""DuckDB over the Parquet files: exact values, dates at their precision, joined views, a locked query."""
 
 import datetime as dt
+import json
+import sqlite3
 import sys
+from contextlib import closing
 from decimal import Decimal
 from pathlib import Path
 
@@ -10,9 +13,12 @@ import pytest
 from usjst_data.builder import DATA_DIR
 from usjst_data.datafiles import read_records
 from usjst_data.errors import MissingExtraError, PackageError, QueryError
+from usjst_data.export import export
 from usjst_data.models import TABLES, record_key
+from usjst_data.numbers import as_number
 from usjst_data.schema import columns
-from usjst_data.sql import EVENT_KINDS, VIEW_DESCRIPTIONS, connect, query
+from usjst_data.sql import connect, query
+from usjst_data.views import EVENT_KINDS, VIEW_DESCRIPTIONS
 
 
 @pytest.fixture
@@ -169,3 +175,111 @@ def test_stale_parquet_is_a_package_error(data_dir: Path) -> None:
     (data_dir / "institution_budgets.parquet").write_bytes((data_dir / "domains.parquet").read_bytes())
     with pytest.raises(PackageError, match=r"institution_budgets\.parquet in .* does not match the schema; rebuild"):
         connect(data_dir)
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "COPY (SELECT 1) TO '{out}/copied.csv'",
+        "ATTACH '{out}/attached.duckdb' AS other",
+        "SELECT * FROM read_csv('/etc/passwd')",
+        "SELECT * FROM read_parquet('{data}/sources.parquet')",
+        "SELECT * FROM glob('/etc/*')",
+        "INSTALL httpfs",
+        "LOAD httpfs",
+        "SET enable_external_access = true",
+        "SET autoinstall_known_extensions = true",
+    ],
+)
+def test_query_is_locked_down(data_dir: Path, tmp_path: Path, sql: str) -> None:
+    with pytest.raises(QueryError, match=r"disabled|locked|Permission"):
+        query(sql.format(out=tmp_path, data=data_dir), data_dir)
+    assert not (tmp_path / "copied.csv").exists()
+    assert not (tmp_path / "attached.duckdb").exists()
+
+
+def test_connect_is_the_open_door(data_dir: Path) -> None:
+    import duckdb
+
+    read = f"SELECT count(*) FROM read_csv('{data_dir / 'domains.csv'}')"
+    assert connect(data_dir).execute(read).fetchall() == [(2,)]
+    locked = connect(data_dir, locked=True)
+    assert locked.execute("SELECT count(*) FROM domains").fetchall() == [(2,)]
+    with pytest.raises(duckdb.Error, match="disabled"):
+        locked.execute(read)
+
+
+def test_commitment_totals_count_each_amount_once(data_dir: Path) -> None:
+    by_year = "SELECT substr(announced, 1, 4) AS year, sum(amount_usd) AS usd FROM {} GROUP BY year ORDER BY year"
+    assert _rows(data_dir, by_year.format("commitment_totals")) == [
+        {"year": "2023", "usd": Decimal("210000000")},
+        {"year": None, "usd": Decimal("900000000")},
+    ]
+    totals = "SELECT id, amount, components FROM commitment_totals"
+    assert _rows(data_dir, totals) == [
+        {"id": "fixture-total-2023", "amount": Decimal("210000000"), "components": 2},
+        {"id": "fixture-yen-fund", "amount": Decimal("100000000000"), "components": 0},
+    ]
+
+
+def test_record_citations_name_the_source(data_dir: Path) -> None:
+    rows = _rows(data_dir, "SELECT * FROM record_citations WHERE record_id = 'fixture-yen-fund'")
+    assert rows == [
+        {
+            "table": "funding_commitments",
+            "record_id": "fixture-yen-fund",
+            "source_id": "doc-a",
+            "source_title": "Fixture Report",
+            "source_publisher": "Fixture Press",
+            "source_published": "2020-06",
+            "source_url": "https://example.org/doc-a",
+            "locator": "§ Money",
+            "fields": [],
+            "basis": "stated",
+            "note": None,
+        }
+    ]
+    (count,) = query("SELECT count(*) FROM record_citations", data_dir)[1]
+    assert count == query("SELECT count(*) FROM citations", data_dir)[1][0]
+
+
+def _same_in_both(value: object) -> object:
+    """A DuckDB value as the SQLite export holds it: ISO text dates, JSON text lists, numbers."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if isinstance(value, Decimal):
+        return as_number(value)
+    return value
+
+
+@pytest.mark.parametrize("view", list(VIEW_DESCRIPTIONS))
+def test_views_are_the_same_in_duckdb_and_sqlite(data_dir: Path, tmp_path: Path, view: str) -> None:
+    (path, _) = export("sqlite", tmp_path / "usjst.db", data_dir)
+    names, rows = query(f"SELECT * FROM {view}", data_dir)
+    with closing(sqlite3.connect(path)) as db:
+        cursor = db.execute(f"SELECT * FROM {view}")
+        assert [d[0] for d in cursor.description] == names
+        assert cursor.fetchall() == [tuple(_same_in_both(v) for v in row) for row in rows]
+    assert rows
+
+
+def test_meeting_delegations_name_each_side(data_dir: Path) -> None:
+    rows = _rows(data_dir, "SELECT meeting_id, side, role, institution_name, person FROM meeting_delegations")
+    assert rows == [
+        {
+            "meeting_id": "hlc-14",
+            "side": "US",
+            "role": "co_chair",
+            "institution_name": "Agency of X",
+            "person": "Jane Doe",
+        },
+        {
+            "meeting_id": "hlc-14",
+            "side": "JP",
+            "role": "participant",
+            "institution_name": "Government of Y",
+            "person": None,
+        },
+    ]

@@ -290,7 +290,7 @@ def sql(
 @app.command()
 def export(
     fmt: Annotated[ExportFormat, typer.Argument(metavar="FORMAT", help="sqlite, json, jsonl or xlsx.")],
-    out: Annotated[Path, typer.Argument(help="File to write, e.g. usjst.db; sqlite also writes metadata.json.")],
+    out: Annotated[Path, typer.Argument(help="File to write, e.g. usjst.db; sqlite also writes usjst.metadata.json.")],
 ) -> None:
     """Write the whole package as SQLite (with Datasette metadata), JSON, JSON Lines or an Excel workbook."""
     from .export import export as run
@@ -308,12 +308,10 @@ def serve(
     port: Annotated[int, typer.Option("--port", "-p", help="Port on 127.0.0.1 to serve on.")] = 8001,
 ) -> None:
     """Browse and search the tables in Datasette on this machine only (needs the `web` extra)."""
-    from .serve import DATABASE
     from .serve import serve as run
 
-    typer.echo(f"serving http://127.0.0.1:{port}/{DATABASE} (Ctrl-C to stop)", err=True)
     try:
-        run(port=port)
+        run(port=port, on_ready=lambda url: typer.echo(f"serving {url} (Ctrl-C to stop)", err=True))
     except UsjstError as exc:
         raise _fail(str(exc)) from None
 

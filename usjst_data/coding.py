@@ -323,6 +323,10 @@ RULES: dict[type[StrEnum], dict[str, str]] = {
             "The sources give only the date of the joint statement or release issued from the meeting, and `date` is "
             "that date."
         ),
+        DateBasis.SCHEDULED: (
+            "Only an advance notice dates the meeting and no source reports it afterwards, and `date` is the date "
+            "announced."
+        ),
         DateBasis.INFERRED: (
             "The curators infer the meeting date with certainty, and an inferred citation for `date` gives the "
             "reasoning."

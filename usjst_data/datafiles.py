@@ -10,7 +10,7 @@ import csv
 import io
 from typing import TYPE_CHECKING
 
-from .errors import UnknownTableError
+from .errors import PackageError, UnknownTableError
 from .meta import data_root
 from .models import TABLES, TABLES_BY_NAME, Record
 from .schema import row_values
@@ -27,3 +27,12 @@ def read_records(name: str, data_dir: Path | None = None) -> list[Record]:
         raise UnknownTableError(name, [t.name for t in TABLES]) from None
     text = (data_root(data_dir) / f"{name}.csv").read_bytes().decode("utf-8")
     return [table.model.model_validate(row_values(name, row)) for row in csv.DictReader(io.StringIO(text))]
+
+
+def read_package(data_dir: Path | None = None) -> dict[str, list[Record]]:
+    """Every table of the built package in ``data_dir`` (default: the shipped data), as records."""
+    folder = data_root(data_dir)
+    missing = [t.name for t in TABLES if not (folder / f"{t.name}.csv").is_file()]
+    if missing:
+        raise PackageError(f"no CSV file for {', '.join(missing)} in {folder}; give the folder of a built package")
+    return {t.name: read_records(t.name, data_dir) for t in TABLES}

@@ -75,3 +75,7 @@ class AmbiguousRecordError(UsjstError):
 
 class QueryError(UsjstError):
     """SQL that DuckDB could not run; the message is DuckDB's own."""
+
+
+class OutputError(UsjstError):
+    """A file cannot be written where asked; the message names the path and what to do instead."""

@@ -230,8 +230,9 @@ class Meeting(Record):
     date_basis: vocab.DateBasis | None = Field(
         None,
         description="What `date` is: the day the meeting was held, the date of the joint statement or "
-        "release issued from it when a source gives only that, or a date the curators infer with certainty "
-        "(explained in a citation note).",
+        "release issued from it when a source gives only that, the date announced in advance when no source "
+        "reports the meeting afterwards, or a date the curators infer with certainty (explained in a citation "
+        "note).",
     )
     end_date: PartialDate | None = Field(None, description="Last day of a meeting held over several days.")
     location: Text | None = Field(None, description="Where it met: the city, or the place as the source gives it.")

@@ -1,4 +1,4 @@
-"""A timeline of the cooperation: one lane per kind of event, from 1960 to next year.
+"""A timeline of the cooperation: one lane per kind of event and per numbered meeting series, from 1960 on.
 
 ``timeline_points`` turns the records into dated points (pure, testable); ``timeline_figure`` draws
 them with matplotlib's Agg canvas (no pyplot, no global state); ``plot_timeline`` saves the figure
@@ -8,6 +8,7 @@ with fixed size, DPI and metadata so that the same data gives the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 from . import meta
 from .datafiles import read_records
 from .errors import require
-from .models import TABLES_BY_NAME, FundingCommitment, Record, record_key
+from .models import TABLES_BY_NAME, Dialogue, FundingCommitment, Meeting, Record, record_key
 from .types import bounds
 
 if TYPE_CHECKING:
@@ -24,11 +25,12 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
     from matplotlib.transforms import Bbox
 
-# Lane name -> (table, date field). Records without that date are left out.
+# Lane name -> (table, date field). Records without that date are left out. The meetings lane is split:
+# each dialogue with numbered meetings gets a lane of its own, just below it, for its numbered meetings.
 LANES: dict[str, tuple[str, str]] = {
     "agreements signed": ("agreements", "signed"),
     "dialogues founded": ("dialogues", "established"),
-    "meetings": ("meetings", "date"),
+    "other meetings": ("meetings", "date"),
     "programs established": ("programs", "established"),
     "funding commitments announced": ("funding_commitments", "announced"),
     "policies enacted": ("policies", "enacted"),
@@ -37,7 +39,10 @@ COMMITMENTS = "funding commitments announced"
 START_YEAR = 1960
 LABELLED_COMMITMENTS = 5  # the largest totals by amount_usd get a label
 LABEL_CHARS = 34
+LANE_CHARS = 22  # of a series' name in its lane's title, which must fit left of the axes
 FIGSIZE, DPI = (13.0, 7.0), 100
+_BILATERAL = re.compile(r"^(U\.?S\.?|Japan)[-–](Japan|U\.?S\.?) ")
+LANE_INCHES = 0.42  # the figure grows past FIGSIZE's height when there are many lanes
 # Marker areas in points²: commitments scale by amount_usd up to MAX_AREA, never below MIN_AREA.
 AREA, UNKNOWN_AREA, MIN_AREA, MAX_AREA = 28.0, 22.0, 14.0, 900.0
 LABEL_OFFSETS = (12, -12, 24, -24, 36, -36)  # points above (+) or below (-) the lane, tried in this order
@@ -69,8 +74,8 @@ def year_fraction(value: str) -> float:
     return (at(first) + at(last + dt.timedelta(days=1))) / 2
 
 
-def _shorten(text: str) -> str:
-    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1].rstrip() + "…"
+def _shorten(text: str, chars: int = LABEL_CHARS) -> str:
+    return text if len(text) <= chars else text[: chars - 1].rstrip() + "…"
 
 
 def _label(record: Record, default: str) -> str:
@@ -100,21 +105,43 @@ def _key_ids(table: str, records: list[Record]) -> set[str]:
     return set()
 
 
+def _points(table: str, field: str, records: list[Record]) -> list[Point]:
+    key = _key_ids(table, records)
+    points = []
+    for record in records:
+        record_id, date = record_key(TABLES_BY_NAME[table], record), getattr(record, field)
+        amount = record.amount_usd if isinstance(record, FundingCommitment) else None
+        label = _shorten(_label(record, record_id)) + (
+            f" ({usd(amount)})" if amount and table == "funding_commitments" else ""
+        )
+        points.append(Point(record_id, date, year_fraction(date), label, amount, record_id in key))
+    return sorted(points, key=lambda p: (p.x, p.id))
+
+
+def _series_lanes(meetings: list[Record], data_dir: Path | None) -> dict[str, list[Record]]:
+    """Dated numbered meetings by dialogue, one lane each in the dialogues table's order."""
+    numbered = {m.dialogue_id for m in meetings if isinstance(m, Meeting) and m.number is not None}
+    lanes: dict[str, list[Record]] = {}
+    for dialogue in read_records("dialogues", data_dir):
+        if isinstance(dialogue, Dialogue) and dialogue.id in numbered:
+            # Every series is bilateral, so a lane drops the "U.S.-Japan" that opens most names.
+            short = _BILATERAL.sub("", dialogue.acronym or dialogue.name)
+            name = f"{_shorten(short, LANE_CHARS)} meetings"
+            lanes[name] = [m for m in meetings if isinstance(m, Meeting) and m.dialogue_id == dialogue.id]
+    return lanes
+
+
 def timeline_points(data_dir: Path | None = None) -> dict[str, list[Point]]:
     """The dated records of each lane in time order, from the package in ``data_dir`` (default: shipped)."""
     lanes: dict[str, list[Point]] = {}
     for lane, (table, field) in LANES.items():
         records = [r for r in read_records(table, data_dir) if getattr(r, field) is not None]
-        key = _key_ids(table, records)
-        points = []
-        for record in records:
-            record_id, date = record_key(TABLES_BY_NAME[table], record), getattr(record, field)
-            amount = record.amount_usd if isinstance(record, FundingCommitment) else None
-            label = _shorten(_label(record, record_id)) + (
-                f" ({usd(amount)})" if amount and table == "funding_commitments" else ""
-            )
-            points.append(Point(record_id, date, year_fraction(date), label, amount, record_id in key))
-        lanes[lane] = sorted(points, key=lambda p: (p.x, p.id))
+        if table == "meetings":
+            series = _series_lanes(records, data_dir)
+            lanes.update({name: _points(table, field, rows) for name, rows in series.items()})
+            in_series = {id(r) for rows in series.values() for r in rows}
+            records = [r for r in records if id(r) not in in_series]
+        lanes[lane] = _points(table, field, records)
     return lanes
 
 
@@ -171,13 +198,13 @@ def timeline_figure(lanes: dict[str, list[Point]], end_year: int | None = None) 
     from matplotlib.ticker import MultipleLocator
 
     end = end_year or dt.date.today().year + 1
-    fig = Figure(figsize=FIGSIZE, dpi=DPI)
+    names = list(lanes)
+    fig = Figure(figsize=(FIGSIZE[0], max(FIGSIZE[1], 1.6 + LANE_INCHES * len(names))), dpi=DPI)
     renderer = FigureCanvasAgg(fig).get_renderer()  # type: ignore[no-untyped-call]
     ax = fig.add_axes((0.21, 0.13, 0.77, 0.8))
     colors = list(TABLEAU_COLORS)
     amounts = [p.amount_usd for p in lanes.get(COMMITMENTS, []) if p.amount_usd]
     largest = max(amounts, default=None)
-    names = list(lanes)
     for row, name in enumerate(names):
         y, points, color = len(names) - 1 - row, lanes[name], colors[row % len(colors)]
         sized = name == COMMITMENTS

@@ -63,7 +63,7 @@ class Series:
 
     @property
     def held_text(self) -> str:
-        return _runs(self.held)
+        return _runs(self.held) or "none"
 
 
 def _when(meeting: Meeting) -> str:
@@ -82,7 +82,7 @@ def _runs(numbers: tuple[int, ...]) -> str:
 
 
 def meeting_series(data_dir: Path | None = None) -> list[Series]:
-    """Every dialogue with at least one numbered meeting, in the order of the dialogues table."""
+    """Every dialogue with a numbered meeting or a stated count of meetings, in the dialogues table's order."""
     meetings: dict[str, list[Meeting]] = defaultdict(list)
     for record in read_records("meetings", data_dir):
         assert isinstance(record, Meeting)
@@ -95,9 +95,9 @@ def meeting_series(data_dir: Path | None = None) -> list[Series]:
     for record in read_records("dialogues", data_dir):
         assert isinstance(record, Dialogue)
         numbered = {m.number: m for m in meetings[record.id] if m.number is not None}
-        if not numbered:
-            continue
         stated = sorted(counts[record.id], key=lambda c: (c.count, c.id))
+        if not numbered and not stated:
+            continue
         highest = max([*numbered, *(c.count for c in stated)])
         gaps: list[Gap] = []
         n = 1

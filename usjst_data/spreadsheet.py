@@ -29,9 +29,11 @@ from typing import TYPE_CHECKING, Any
 
 from . import meta
 from .codebook import allowed_values, type_name
-from .datafiles import read_records
+from .datafiles import read_package
 from .errors import require
 from .models import TABLES, Record
+from .numbers import double_holds
+from .output import write_atomically
 from .schema import Column, columns
 
 if TYPE_CHECKING:
@@ -44,8 +46,6 @@ ESCAPE = "'"
 # that would otherwise read as the start of such an escape.
 _OOXML_ESCAPE = re.compile(r"[\x00-\x08\x0b-\x1f]|_(?=x[0-9A-Fa-f]{4}_)")
 _OOXML_UNESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
-# Digits a double holds exactly for any decimal, and the most a spreadsheet displays.
-EXACT_DIGITS = 15
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 MIN_WIDTH, MAX_WIDTH = 8, 60
 
@@ -66,10 +66,9 @@ def unescape(text: str) -> str:
 def _amount(value: Decimal) -> tuple[Decimal | str, str]:
     """An amount as a cell value and number format: a number when a double holds it exactly."""
     value = value.normalize()
-    parts = value.as_tuple()
-    if len(parts.digits) > EXACT_DIGITS:
+    if not double_holds(value):
         return format(value, "f"), "@"
-    places = max(0, -int(parts.exponent))
+    places = max(0, -int(value.as_tuple().exponent))
     return value, "#,##0" + ("." + "0" * places if places else "")
 
 
@@ -199,7 +198,7 @@ def xlsx_bytes(data_dir: Path | None = None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.writer.excel import ExcelWriter
 
-    records = {t.name: read_records(t.name, data_dir) for t in TABLES}
+    records = read_package(data_dir)
     book = Workbook()
     readme = book.active
     assert readme is not None
@@ -219,10 +218,13 @@ def xlsx_bytes(data_dir: Path | None = None) -> bytes:
 
 
 def write_xlsx(out: Path, data_dir: Path | None = None) -> Path:
-    """Write the package in ``data_dir`` (default: the shipped data) as an Excel workbook to ``out``."""
+    """Write the package in ``data_dir`` (default: the shipped data) as an Excel workbook to ``out``.
+
+    Written through a fresh temporary file that then replaces ``out``: a symlink at ``out`` is
+    replaced, not followed.
+    """
     require("openpyxl", "xlsx")
-    out.write_bytes(xlsx_bytes(data_dir))
-    return out
+    return write_atomically(out, xlsx_bytes(data_dir))
 
 
 def read_xlsx(path: Path) -> dict[str, list[Record]]:

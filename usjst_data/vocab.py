@@ -111,6 +111,7 @@ class ParticipantRole(StrEnum):
 class DateBasis(StrEnum):
     HELD = "held"
     STATEMENT = "statement"
+    SCHEDULED = "scheduled"
     INFERRED = "inferred"
 
 
