@@ -9,9 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from usjst_data.builder import DATA_DIR, build, cell, render
+from usjst_data.coding import RULES
 from usjst_data.models import TABLES
 from usjst_data.schema import columns, row_values
 from usjst_data.seeds import read_seeds
+from usjst_data.vocab import AmountQualifier
 
 PROFILE = Path(__file__).parents[1] / "usjst_data" / "profiles" / "datapackage-2.0.json"
 
@@ -52,7 +54,9 @@ def test_descriptor_fields_come_from_models(built: Path) -> None:
     fields = {f["name"]: f for f in commitments["fields"]}
     assert [f["name"] for f in commitments["fields"]] == [c.name for c in columns("funding_commitments")]
     assert fields["amount"]["type"] == "number"
-    assert fields["amount_qualifier"]["categories"] == ["exact", "approximately", "at_least", "more_than", "up_to"]
+    qualifiers = fields["amount_qualifier"]["categories"]
+    assert [c["value"] for c in qualifiers] == ["exact", "approximately", "at_least", "more_than", "up_to"]
+    assert qualifiers[0]["description"] == RULES[AmountQualifier][AmountQualifier.EXACT]
     assert fields["announced"]["constraints"]["pattern"].startswith("^[0-9]{4}")
     assert {"fields": ["parent_id"], "reference": {"resource": "funding_commitments", "fields": ["id"]}} in commitments[
         "foreignKeys"

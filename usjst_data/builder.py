@@ -15,7 +15,7 @@ from typing import Any
 from . import meta
 from .codebook import render_codebook
 from .errors import SeedError
-from .models import TABLES, Record, Source, Table
+from .models import TABLES, Domain, Record, Source, Table
 from .rules import check
 from .schema import Column, arrow_schema, columns, table_schema
 from .seeds import Dataset, read_seeds
@@ -130,7 +130,7 @@ def render(seeds: Path) -> dict[Path, bytes]:
     outputs = {DATA_DIR / name: content for name, content in files.items()}
     outputs[DATA_DIR / DESCRIPTOR] = _json_bytes(descriptor(data, files, ""))
     outputs[Path(DESCRIPTOR)] = _json_bytes(descriptor(data, files, f"{DATA_DIR.as_posix()}/"))
-    outputs[CODEBOOK] = render_codebook().encode("utf-8")
+    outputs[CODEBOOK] = render_codebook(data.of(Domain)).encode("utf-8")
     return outputs
 
 

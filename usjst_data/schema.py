@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic.fields import FieldInfo
 
+from .coding import value_rules
 from .models import TABLES, TABLES_BY_NAME, Table
 from .types import PARTIAL_DATE_PATTERN, Kind, Ref
 from .vocab import COUNTRY_CODES, CURRENCY_CODES
@@ -39,6 +40,7 @@ class Column:
     max_length: int | None = None
     ref: str | None = None  # table whose `id` this column (or each list item) references
     codes: tuple[str, ...] = ()  # a code list (ISO countries, currencies) the descriptor enforces
+    vocabulary: type[StrEnum] | None = None  # the controlled vocabulary of an enum column
 
     @property
     def is_list(self) -> bool:
@@ -70,13 +72,14 @@ def _column(name: str, info: FieldInfo) -> Column:
     minimum = next((m.ge for m in metadata if getattr(m, "ge", None) is not None), None)
     max_length = next((m.max_length for m in metadata if getattr(m, "max_length", None)), None)
     enum: tuple[str, ...] = ()
+    vocabulary: type[StrEnum] | None = None
     if typing.get_origin(base) is list:
         _item, item_meta = _unwrap(typing.get_args(base)[0])
         refs += [m.table for m in item_meta if isinstance(m, Ref)]
         pattern = pattern or next((m.pattern for m in item_meta if getattr(m, "pattern", None)), None)
         kind = "list"
     elif isinstance(base, type) and issubclass(base, StrEnum):
-        kind, enum = "enum", tuple(m.value for m in base)
+        kind, enum, vocabulary = "enum", tuple(m.value for m in base), base
     elif kinds:
         kind = kinds[0]
     elif base is int:
@@ -101,6 +104,7 @@ def _column(name: str, info: FieldInfo) -> Column:
         max_length=max_length,
         ref=refs[0] if refs else None,
         codes=tuple(sorted(codes)),
+        vocabulary=vocabulary,
     )
 
 
@@ -129,6 +133,17 @@ def _list_columns(table: str) -> frozenset[str]:
     return frozenset(c.name for c in columns(table) if c.is_list)
 
 
+def categories(column: Column) -> list[Any]:
+    """A field's Table Schema v2 ``categories``: each value of a vocabulary with its coding rule.
+
+    The rule goes in a ``description`` of its own, not in ``label``: tools show a label in place of the
+    value (as factor levels, for one), which a sentence would spoil.
+    """
+    if column.vocabulary is None:
+        return list(column.enum)
+    return [{"value": value, "description": rule} for value, rule in value_rules(column.vocabulary)]
+
+
 def field_descriptor(column: Column, table: Table) -> dict[str, Any]:
     """The Table Schema field for a column."""
     frictionless_type = {"integer": "integer", "decimal": "number", "list": "array"}.get(column.kind, "string")
@@ -139,7 +154,7 @@ def field_descriptor(column: Column, table: Table) -> dict[str, Any]:
     if table.primary_key == (column.name,):
         constraints["unique"] = True
     if column.enum:
-        field["categories"] = list(column.enum)
+        field["categories"] = categories(column)
         constraints["enum"] = list(column.enum)
     elif column.codes:
         constraints["enum"] = list(column.codes)
