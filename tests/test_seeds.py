@@ -167,7 +167,7 @@ def test_file_over_the_size_bound_is_refused_unread(repo: Path) -> None:
     with (repo / "seeds" / "domains.yaml").open("r+b") as handle:
         handle.truncate(MAX_SEED_BYTES + 1)  # sparse: nothing is written, and nothing must be read
     assert _only_problem(repo / "seeds") == Problem(
-        "file-error", "seed file is 16,777,217 bytes, more than the limit of 16 MiB", file="seeds/domains.yaml"
+        "file-error", "seed file is 4,194,305 bytes, more than the limit of 4 MiB", file="seeds/domains.yaml"
     )
 
 
