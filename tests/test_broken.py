@@ -1,14 +1,16 @@
 """The corpus of broken inputs: each case gives a clear report and exit status, never a traceback.
 
 A case folder holds the broken package itself, or a `case.json` saying how to make it (from the
-fixture seeds, built or not, or from the folder's own files), and `expected.json` with the exit
-status and the number of problems of each code the report must have.
+fixture seeds, built or not, or from the folder's own files, then edited: text replaced, or a file
+made into a FIFO, a directory, a symlink or raw bytes), and `expected.json` with the exit status and
+the number of problems of each code the report must have.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,20 @@ def _apply(root: Path, edit: dict[str, Any]) -> None:
     path = root / edit["file"]
     if "replace" in edit:
         path.write_text(edit["replace"], encoding="utf-8")
+        return
+    if "make" in edit:  # what text cannot describe
+        path.unlink()
+        match edit["make"]:
+            case "fifo":
+                os.mkfifo(path)
+            case "directory":
+                path.mkdir()
+            case "symlink":
+                path.symlink_to(edit["target"])
+            case "bytes":
+                path.write_bytes(edit["content"].encode("latin-1"))
+            case other:
+                raise ValueError(f"unknown kind of file to make: {other!r}")
         return
     with path.open(encoding="utf-8", newline="") as handle:
         text = handle.read()

@@ -7,13 +7,21 @@ carries its competing ``values``. Reading turns those into the ``citations`` and
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+import stat
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import yaml
 from pydantic import ValidationError
+from yaml.composer import ComposerError
+from yaml.constructor import ConstructorError
+from yaml.error import Mark, MarkedYAMLError
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.reader import ReaderError
 
 from .errors import SeedError
 from .models import TABLES, TABLES_BY_NAME, Record, Table, record_key
@@ -66,19 +74,155 @@ class Dataset:
         return self.origins.get((table, key), (None, None))
 
 
-def _load_yaml(path: Path) -> tuple[list[Any], list[int]]:
-    """Parse a YAML list safely, returning its items and the line each starts on."""
-    loader = yaml.SafeLoader(path.read_text(encoding="utf-8"))
+# Seed files are edited by hand; the largest is about 120 KB. Pure-Python YAML takes about 12 s and
+# 150 MB per MiB, so the bound keeps a mistaken or hostile file under a minute and 600 MB.
+MAX_SEED_BYTES = 4 << 20
+# Records nest a few levels (record, cite list, citation, fields list); deeper input is refused before
+# the composer's recursion can overflow the stack.
+MAX_DEPTH = 64
+
+
+class _DuplicateKeyError(ConstructorError):
+    """A mapping key written twice: YAML would keep the last value silently."""
+
+    def __init__(self, key: object, first: Mark, again: Mark) -> None:
+        super().__init__(None, None, f"duplicate key {key!r}, first at line {first.line + 1}", again)
+        self.key = key
+
+
+class SeedLoader(yaml.SafeLoader):
+    """A SafeLoader for seed files: no tags, anchors or aliases, bounded nesting, no duplicate keys.
+
+    Aliases are what make a few lines expand to gigabytes ("billion laughs"); tags are what reach
+    constructors that fail with arbitrary exceptions (``!!timestamp abc``). Seeds need neither.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.depth = 0
+
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped in types-PyYAML
+        if isinstance(event, AliasEvent) or event.anchor is not None:
+            sign = "*" if isinstance(event, AliasEvent) else "&"
+            message = f"YAML {sign}{event.anchor}: anchors and aliases are not allowed in seed files; write values out"
+            raise ComposerError(None, None, message, event.start_mark)
+        if event.tag is not None:
+            tag = event.tag.replace("tag:yaml.org,2002:", "!!")
+            message = f"YAML tag {tag}: tags are not allowed in seed files; quote the value if it must be text"
+            raise ComposerError(None, None, message, event.start_mark)
+        if self.depth >= MAX_DEPTH:
+            raise ComposerError(None, None, f"nested deeper than {MAX_DEPTH} levels", event.start_mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Hashable, Any]:
+        first: dict[object, Mark] = {}
+        for key_node, _ in node.value:
+            if isinstance(key_node, ScalarNode):
+                key = self.construct_object(key_node)
+                if key in first:
+                    raise _DuplicateKeyError(key, first[key], key_node.start_mark)
+                first[key] = key_node.start_mark
+        return super().construct_mapping(node, deep)
+
+    def construct_object(self, node: Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except ValueError as exc:  # an impossible date such as 2021-02-30, an integer too long to convert
+            raise ConstructorError(None, None, f"cannot read {shorten(node.value)!r}: {exc}", node.start_mark) from None
+
+
+_KINDS = {
+    stat.S_IFIFO: "a FIFO (named pipe)",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+def _refused(code: str, message: str, file: str, row: int | None = None, field: str | None = None) -> SeedError:
+    return SeedError([Problem(code, message, file=file, row=row, field=field)])
+
+
+def _open_no_wait(path: str, flags: int) -> int:
+    # O_NONBLOCK: opening a FIFO returns at once instead of waiting for a writer. O_NOFOLLOW: the
+    # path was resolved before, so a symlink here is one swapped in since.
+    return os.open(path, flags | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+
+
+def read_seed_file(folder: Path, name: str) -> bytes:
+    """The bytes of ``folder/name`` if it is a regular file inside ``folder`` of at most MAX_SEED_BYTES.
+
+    Raise SeedError otherwise: a FIFO would block, a device or a growing file never end, and a
+    symlink out of the folder could read anything on the machine.
+    """
+    shown = f"seeds/{name}"
+    root = os.path.realpath(folder)
+    real = os.path.realpath(folder / name)
+    if not Path(real).is_relative_to(root):
+        raise _refused("unsafe-path", f"a symlink to {shorten(real)}, outside the seeds folder", shown)
     try:
-        node = loader.get_single_node()
-        if node is None:
-            return [], []
-        if not isinstance(node, yaml.SequenceNode):
-            raise yaml.YAMLError(f"expected a list of records at line {node.start_mark.line + 1}")
-        items = loader.construct_document(node)
-    finally:
-        loader.dispose()
+        with open(real, "rb", opener=_open_no_wait) as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                kind = _KINDS.get(stat.S_IFMT(info.st_mode), "a special file")
+                raise _refused("file-error", f"not a regular file: {kind}", shown)
+            # One byte past the bound catches a file that grew since fstat.
+            content = handle.read(MAX_SEED_BYTES + 1) if info.st_size <= MAX_SEED_BYTES else b""
+    except FileNotFoundError:
+        raise _refused("missing-file", "seed file is missing", shown) from None
+    except OSError as exc:  # a directory, a symlink loop, no permission
+        raise _refused("file-error", f"cannot read the seed file: {exc.strerror}", shown) from None
+    size = max(info.st_size, len(content))
+    if size > MAX_SEED_BYTES:
+        message = f"seed file is {size:,} bytes, more than the limit of {MAX_SEED_BYTES >> 20} MiB"
+        raise _refused("file-error", message, shown)
+    return content
+
+
+def _load_yaml(content: bytes, file: str) -> tuple[list[Any], list[int]]:
+    """Parse a seed file's list of records, returning them and the line each starts on."""
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = content.count(b"\n", 0, exc.start) + 1
+        message = f"not valid UTF-8 at byte {exc.start}: {exc.reason}; save the file as UTF-8"
+        raise _refused("encoding-error", message, file, row=line) from None
+    try:
+        loader = SeedLoader(text)  # checks that every character is printable
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return [], []
+            if not isinstance(node, SequenceNode):
+                raise ComposerError(None, None, "expected a list of records", node.start_mark)
+            items = loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        raise _yaml_error(exc, text, file) from None
     return items, [item.start_mark.line + 1 for item in node.value]
+
+
+def _yaml_error(exc: yaml.YAMLError, text: str, file: str) -> SeedError:
+    """A parser error as a problem at its line, without PyYAML's quote of the file."""
+    if isinstance(exc, ReaderError):
+        row = text.count("\n", 0, exc.position) + 1
+        return _refused("yaml-error", f"character U+{exc.character:04X} is not allowed; remove it", file, row)
+    if not isinstance(exc, MarkedYAMLError) or exc.problem_mark is None:
+        return _refused("yaml-error", shorten(str(exc).replace("\n", " "), 300), file)
+    mark = exc.problem_mark
+    message = f"{exc.problem} (column {mark.column + 1})"
+    if exc.context and exc.context_mark:
+        message = f"{exc.context} from line {exc.context_mark.line + 1}: {message}"
+    if "'\\t'" in message:
+        message += "; indent with spaces, not tabs"
+    field = str(exc.key) if isinstance(exc, _DuplicateKeyError) else None
+    return _refused("yaml-error", shorten(message, 300), file, row=mark.line + 1, field=field)
 
 
 def model_problems(
@@ -121,15 +265,12 @@ def read_seeds(folder: Path) -> Dataset:
     for table in TABLES:
         if not table.seeded:
             continue
-        path = folder / f"{table.name}.yaml"
-        shown = f"seeds/{path.name}"
-        if not path.exists():
-            problems.append(Problem("missing-file", "seed file is missing", file=shown))
-            continue
+        name = f"{table.name}.yaml"
+        shown = f"seeds/{name}"
         try:
-            items, lines = _load_yaml(path)
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            problems.append(Problem("yaml-error", shorten(str(exc).replace("\n", " "), 300), file=shown))
+            items, lines = _load_yaml(read_seed_file(folder, name), shown)
+        except SeedError as exc:
+            problems.extend(exc.problems)
             continue
         for item, line in zip(items, lines, strict=True):
             problems.extend(_read_record(data, table, item, shown, line))
