@@ -31,15 +31,17 @@ if TYPE_CHECKING:
 PIECE_BYTES = 24 << 20
 PARSERS = 4  # pieces parsed at once, at most: each holds its bytes and its parsed columns
 
-_NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[+-]?(?:NaN|INF|inf|nan)"
+# The Table Schema number: decimal or exponent notation, and exactly NaN, INF and -INF.
+_NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|NaN|INF|-INF"
+_ZONE = r"(?:Z|[+-][0-9]{2}:?[0-9]{2})?"
 TYPE_PATTERNS = {
     "integer": r"[+-]?[0-9]+",
     "number": _NUMBER,
     "year": r"-?[0-9]{4}",
     "yearmonth": r"-?[0-9]{4}-(?:0[1-9]|1[0-2])",
     "date": r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
-    "time": r"[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?",
-    "datetime": (r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?"),
+    "time": r"[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?" + _ZONE,
+    "datetime": r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?" + _ZONE,
     "duration": r"P(?:[0-9]+[YMWD])*(?:T(?:[0-9]+[HM])*(?:[0-9]+(?:\.[0-9]+)?S)?)?",
     "geopoint": r"-?[0-9]+(?:\.[0-9]+)?, ?-?[0-9]+(?:\.[0-9]+)?",
 }
@@ -54,6 +56,13 @@ FORMULA_STARTS = ["=", "+", "@", "\t", "\r"]  # what spreadsheets run as a formu
 # Types whose strict cast accepts exactly the values the type allows: a clean cast skips the regex.
 CASTS = {"integer": "int64", "number": "float64", "date": "date32"}
 TEMPORAL = ("date", "datetime", "time")
+
+
+def cpu_count() -> int:
+    """The CPUs this process may run on (its affinity), not the machine's."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
 
 
 @dataclass
@@ -140,24 +149,44 @@ class FieldSpec:
     type: str
     spec: dict[str, Any]
     constraints: dict[str, Any]
+    key: bool = False  # part of the primary key: its cells must not be empty
 
     @classmethod
-    def parse(cls, spec: dict[str, Any]) -> FieldSpec:
+    def parse(cls, spec: dict[str, Any], key: bool = False) -> FieldSpec:
         constraints = spec.get("constraints")
         return cls(
             name=str(spec.get("name")),
             type=str(spec.get("type", "string")),
             spec=spec,
-            constraints=constraints if isinstance(constraints, dict) else {},
+            constraints=dict(constraints) if isinstance(constraints, dict) else {},
+            key=key,
         )
 
     @property
-    def allowed(self) -> list[str] | None:
-        """Allowed values as text, from ``enum`` or v2 ``categories``."""
+    def enum(self) -> list[Any] | None:
+        """Allowed values as given, from ``enum`` or v2 ``categories``."""
         values = self.constraints.get("enum")
         if values is None and isinstance(self.spec.get("categories"), list):
             values = [c.get("value") if isinstance(c, dict) else c for c in self.spec["categories"]]
-        return [_text(v) for v in values] if isinstance(values, list) else None
+        return values if isinstance(values, list) else None
+
+    @property
+    def allowed(self) -> list[str] | None:
+        """Allowed values as text."""
+        values = self.enum
+        return None if values is None else [_text(v) for v in values]
+
+
+def as_number(value: Any) -> float | None:
+    """A numeric bound or enum value as a float: JSON numbers, and numbers written as JSON strings."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    if isinstance(value, str) and re.fullmatch(_NUMBER, value.strip()) is None:
+        return None
+    try:
+        return float(value)
+    except (ValueError, OverflowError):  # an integer beyond a float's range
+        return float("inf") if int(value) > 0 else float("-inf")
 
 
 def _text(value: Any) -> str:
@@ -254,18 +283,34 @@ class _Cells:
         return True
 
     def matches(self, pattern: str) -> Any:
-        """Which cells fully match a regular expression (RE2 when it can, Python's re otherwise)."""
+        """Which cells fully match a regular expression, with RE2: its time is linear in the cell's length.
+
+        Patterns RE2 cannot compile (lookarounds, backreferences) are refused before the cells are
+        read (see ``re2_error``): Python's ``re`` could backtrack for ever on a short cell.
+        """
+        return self.pc.match_substring_regex(self.values, _full(pattern))
+
+    def as_floats(self) -> Any:
+        """The cells that passed every check so far as float64 (0 for the others), for numeric constraints."""
         import pyarrow as pa
 
-        try:
-            return self.pc.match_substring_regex(self.values, _full(pattern))
-        except pa.ArrowInvalid:  # a pattern RE2 cannot compile (lookarounds) falls back to Python
-            compiled = re.compile(pattern)
+        pc = self.pc
+        if self.parsed is not None:
+            return pc.cast(self.parsed, pa.float64())
+        ok = pc.invert(self.failed)
+        return pc.cast(pc.if_else(ok, self.values, pa.scalar("0")), pa.float64(), safe=False)
 
-            return pa.array(
-                [None if v is None else compiled.fullmatch(v) is not None for v in self.values.to_pylist()],
-                pa.bool_(),
-            )
+
+def re2_error(pattern: str) -> str | None:
+    """Why RE2 (the engine the cells are matched with) refuses ``pattern``; None when it compiles."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        pc.match_substring_regex(pa.array([], pa.string()), _full(pattern))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        return str(exc).rpartition(":")[2].strip() or str(exc)
+    return None
 
 
 def check_cells(table: Table, spec: FieldSpec, values: pa.ChunkedArray, report: Report, offset: int) -> ColumnResult:
@@ -277,12 +322,15 @@ def check_cells(table: Table, spec: FieldSpec, values: pa.ChunkedArray, report: 
     c = spec.constraints
     if c.get("required"):
         cells.emit(cells.missing, "required-error", lambda v: "a value is required")
+    elif spec.key:
+        cells.emit(cells.missing, "primary-key-error", lambda v: "a primary key cell must have a value")
     kind, fmt = spec.type, spec.spec.get("format", "default")
     expected = {"number": "a number", "integer": "an integer"}.get(kind, f"a {kind}")
     if kind in TEMPORAL and fmt != "default":
         _check_temporal_format(cells, kind, str(fmt))
     elif kind in CASTS and cells.casts_cleanly(CASTS[kind]):
-        pass  # every value converted: the strict cast accepts exactly what the type allows
+        if kind == "number":
+            _check_special_numbers(cells)
     elif kind == "date":
         cells.fail(pc.invert(calendar_dates(values)), "type-error", _not_a_date)
     elif kind in TYPE_PATTERNS:
@@ -290,6 +338,8 @@ def check_cells(table: Table, spec: FieldSpec, values: pa.ChunkedArray, report: 
         if kind == "datetime":
             real = real_dates(pc.utf8_slice_codeunits(values, 0, 10), cells.failed)
             cells.fail(pc.invert(real), "type-error", lambda v: f"{v!r} is not a real {kind}")
+            clock = _real_times(pc, pc.utf8_slice_codeunits(values, 11, 19))
+            cells.fail(pc.invert(clock), "type-error", lambda v: f"{v!r} is not a real {kind}")
         elif kind == "time":
             cells.fail(pc.invert(_real_times(pc, values)), "type-error", lambda v: f"{v!r} is not a real time")
     if kind == "boolean":
@@ -310,6 +360,19 @@ def check_cells(table: Table, spec: FieldSpec, values: pa.ChunkedArray, report: 
         formula = functools.reduce(pc.or_, [pc.starts_with(values, start) for start in FORMULA_STARTS])
         cells.fail(formula, "formula-cell", _formula_message, "warning")
     return cells.result
+
+
+def _check_special_numbers(cells: _Cells) -> None:
+    """The cast also reads ``inf``, ``Infinity`` and ``nan``; the Table Schema allows only NaN, INF and -INF.
+
+    Checked on the values the cast made infinite or NaN, so that a clean cast and the pattern
+    (used when some value does not cast) accept the same cells.
+    """
+    pc = cells.pc
+    special = pc.fill_null(pc.invert(pc.is_finite(cells.parsed)), False)
+    if pc.any(special).as_py():
+        written = cells.matches(_NUMBER)
+        cells.fail(pc.and_(special, pc.invert(written)), "type-error", lambda v: f"{v!r} is not a number")
 
 
 def _check_temporal_format(cells: _Cells, kind: str, fmt: str) -> None:
@@ -337,28 +400,30 @@ def _formula_message(value: str) -> str:
 def _check_constraints(cells: _Cells, pa: Any, pc: Any) -> None:
     spec, values, c = cells.spec, cells.values, cells.spec.constraints
     allowed = spec.allowed
+    numeric = spec.type in ("integer", "number")
     if allowed is not None:
         shown = ", ".join(allowed[:12]) + (", ..." if len(allowed) > 12 else "")
-        in_set = pc.is_in(values, value_set=pa.array(allowed, pa.string()))
+        numbers = [as_number(v) for v in spec.enum or []]
+        if numeric and None not in numbers:
+            # Compared as numbers: '01' is 1 and 4e4 is 4E4; adding 0.0 makes -0 equal 0.
+            in_set = pc.is_in(pc.add(cells.as_floats(), 0.0), value_set=pa.array(numbers, pa.float64()))
+        else:
+            in_set = pc.is_in(values, value_set=pa.array(allowed, pa.string()))
         cells.fail(pc.invert(in_set), "enum-error", lambda v: f"{v!r} is not one of: {shown}")
     if isinstance(c.get("pattern"), str):
         pattern = c["pattern"]
         cells.fail(pc.invert(cells.matches(pattern)), "pattern-error", lambda v: f"{v!r} does not match {pattern}")
-    numeric = spec.type in ("integer", "number")
-    if numeric and any(k in c for k in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")):
-        parsed = cells.parsed
-        if parsed is None:
-            ok = pc.invert(cells.failed)
-            parsed = pc.cast(pc.if_else(ok, values, pa.scalar("0")), pa.float64(), safe=False)
+    bounds = {k: as_number(c.get(k)) for k in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")}
+    if numeric and any(b is not None for b in bounds.values()):
+        parsed = cells.as_floats()
         for key, op, word in (
             ("minimum", pc.less, ">="),
             ("maximum", pc.greater, "<="),
             ("exclusiveMinimum", pc.less_equal, ">"),
             ("exclusiveMaximum", pc.greater_equal, "<"),
         ):
-            if isinstance(c.get(key), int | float):
-                bound = c[key]
-                cells.fail(op(parsed, bound), "range-error", _out_of_range(word, bound))
+            if (bound := bounds[key]) is not None:
+                cells.fail(op(parsed, bound), "range-error", _out_of_range(word, c[key]))
     elif not numeric and spec.type in ("date", "year", "yearmonth", "datetime", "time", "string"):
         for key, op, word in (("minimum", pc.less, ">="), ("maximum", pc.greater, "<=")):
             if isinstance(c.get(key), str):
@@ -457,14 +522,34 @@ class Dialect:
 
     @classmethod
     def parse(cls, spec: Any) -> Dialect:
-        spec = spec if isinstance(spec, dict) else {}
-        return cls(
-            delimiter=str(spec.get("delimiter", ",")),
-            quote_char=str(spec.get("quoteChar", '"')),
+        """The dialect a descriptor gives; DialectError when it cannot describe a CSV file."""
+        if spec is None:
+            spec = {}
+        if not isinstance(spec, dict):
+            raise DialectError(f"dialect must be an object, got {shorten(spec)}")
+        dialect = cls(
+            delimiter=_character(spec, "delimiter", ","),
+            quote_char=_character(spec, "quoteChar", '"'),
             double_quote=bool(spec.get("doubleQuote", True)),
-            escape_char=spec.get("escapeChar") if isinstance(spec.get("escapeChar"), str) else None,
+            escape_char=_character(spec, "escapeChar", None),
             header=bool(spec.get("header", True)),
         )
+        if dialect.delimiter in (dialect.quote_char, dialect.escape_char, "\n", "\r"):
+            raise DialectError(f"delimiter {dialect.delimiter!r} cannot also quote, escape or end lines")
+        return dialect
+
+
+class DialectError(ValueError):
+    """A dialect that cannot describe a CSV file (a delimiter of two characters, say)."""
+
+
+def _character(spec: dict[str, Any], key: str, default: str | None) -> Any:
+    value = spec.get(key, default)
+    if value is None and default is None:
+        return None
+    if not isinstance(value, str) or len(value) != 1:
+        raise DialectError(f"dialect {key} must be one character, got {shorten(value)}")
+    return value
 
 
 def _is_utf8(encoding: str) -> bool:
@@ -546,7 +631,24 @@ def read_pieces(
     the file's size. ``feed`` sees every byte of the file once, in order (to hash it without
     reading it again).
     """
-    workers = min(os.cpu_count() or 1, PARSERS)
+    try:
+        yield from _read_pieces(path, names, dialect, encoding, missing, feed)
+    except Exception as exc:
+        import pyarrow as pa
+
+        if isinstance(exc, pa.ArrowException | OSError | ValueError):
+            raise Unparsable(str(exc)) from exc
+        raise
+
+
+class Unparsable(Exception):
+    """The parser, the decoder or the reader failed on the file: the file's problem, not a fault."""
+
+
+def _read_pieces(
+    path: Path, names: list[str], dialect: Dialect, encoding: str, missing: list[str], feed: Feed | None
+) -> Iterator[Piece]:
+    workers = min(cpu_count(), PARSERS)
     record = 1 if dialect.header else 0  # records before the piece, counting the header
     spare: list[bytearray] = []  # buffers of parsed pieces, to read the next ones into
     pending: deque[tuple[Future[Piece], bytearray | None]] = deque()
@@ -672,6 +774,7 @@ def _parse(
         double_quote=dialect.double_quote,
         escape_char=dialect.escape_char or False,
         newlines_in_values=True,
+        ignore_empty_lines=False,  # a blank line is a blank row: reported, and counted in row numbers
         invalid_row_handler=invalid,
     )
     convert = pacsv.ConvertOptions(

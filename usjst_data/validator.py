@@ -6,15 +6,16 @@ also gets the domain rules of the models (step 4). Bad input never raises: it be
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import contextlib
 import csv
+import functools
 import hashlib
 import json
-import os
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,16 +23,21 @@ from typing import Any
 
 from . import meta
 from .errors import PackageError, SeedError
-from .report import DEFAULT_PER_KIND, Problem, Report, shorten
+from .report import DEFAULT_PER_KIND, Problem, Report, printable, shorten
 from .tablecheck import (
     KNOWN_TYPES,
     TEMPORAL,
     Dialect,
+    DialectError,
     Feed,
     FieldSpec,
     Piece,
     Table,
+    Unparsable,
+    as_number,
     check_cells,
+    cpu_count,
+    re2_error,
     read_header,
     read_pieces,
 )
@@ -124,24 +130,123 @@ def validate(path: Path | str | None = None, options: Options | None = None) -> 
     if target.is_dir():
         _validate_seeds(target, report)
         return report
-    descriptor = _read_descriptor(target, report)
-    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
-        if descriptor is not None:
-            report.extend(_profile_problems(descriptor, target.name))
+    try:
+        descriptor = read_json(target)
+    except JsonError as exc:
+        report.add(Problem("json-error", f"descriptor is not valid JSON: {exc}", file=target.name))
         return report
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        report.extend(_profile_problems(descriptor, target.name))
+        if not report.problems:  # the profile accepts a package without resources only in v1 terms
+            report.add(Problem("descriptor-error", "a data package needs a resources array", file=target.name))
+        return report
+    ours = descriptor.get("name") == meta.NAME
     with ThreadPoolExecutor(max_workers=1) as pool:
         # The profile check is Python work: it runs while the tables are parsed, which frees the GIL.
         profile = pool.submit(lambda: list(_profile_problems(descriptor, target.name)))
-        tables = _validate_resources(descriptor, target.parent, report, options.progress)
+        resources = _resources(descriptor["resources"], target.parent, report)
+        report.extend(key_definition_problems(resources))
+        tables = _validate_resources(resources, target.parent, report, options.progress, ours)
         report.extend(profile.result())
     if not report.full:
-        _key_problems(descriptor["resources"], tables, report)
-    if descriptor.get("name") == meta.NAME and not report.full:
+        _key_problems(resources, tables, report)
+    if ours and not report.full:
         from .domain import domain_problems
 
-        listed = {str(r.get("name")) for r in descriptor["resources"] if isinstance(r, dict)}
-        report.extend(domain_problems(tables, listed))
+        report.extend(domain_problems(tables, {r.name for r in resources}))
     return report
+
+
+@dataclass
+class Resource:
+    """A resource of the descriptor, with its schema read (from its file when given by path)."""
+
+    name: str
+    spec: dict[str, Any]
+    schema: dict[str, Any] | None
+    pointer: str  # where the descriptor defines it: /resources/<index>
+
+    @property
+    def schema_broken(self) -> bool:
+        """A schema is given but cannot be used (a problem says why): the rows cannot be checked."""
+        return self.schema is None and self.spec.get("schema") is not None
+
+    @property
+    def field_names(self) -> list[str] | None:
+        if self.schema is None:
+            return None
+        return [str(f.get("name")) for f in self.schema["fields"] if isinstance(f, dict)]
+
+
+def _resources(specs: list[Any], base: Path, report: Report) -> list[Resource]:
+    """The descriptor's resources with their schemas; a repeated name is a problem (keys need one table per name)."""
+    resources: list[Resource] = []
+    seen: set[str] = set()
+    for index, spec in enumerate(specs):
+        if not isinstance(spec, dict):
+            continue  # the profile check reports it
+        name = str(spec.get("name", f"resource-{index}"))
+        pointer = f"/resources/{index}"
+        if name in seen:
+            message = f"another resource is already named {shorten(name)!r}; names must be unique"
+            report.add(Problem("descriptor-error", message, resource=name, field=pointer + "/name"))
+            continue
+        seen.add(name)
+        resources.append(Resource(name, spec, _schema(spec.get("schema"), base, name, report), pointer))
+    return resources
+
+
+def key_definition_problems(resources: list[Resource]) -> Iterator[Problem]:
+    """Keys that name fields or resources that do not exist: they could not be checked, so they are errors."""
+    by_name = {r.name: r for r in resources}
+    for resource in resources:
+        names, schema = resource.field_names, resource.schema
+        if names is None or schema is None:
+            continue
+        where: dict[str, Any] = {"resource": resource.name}
+        keys = [("primaryKey", schema["primaryKey"])] if schema.get("primaryKey") is not None else []
+        uniques = schema.get("uniqueKeys")
+        if uniques is not None:
+            keys += [("uniqueKeys", u) for u in uniques] if isinstance(uniques, list) else [("uniqueKeys", uniques)]
+        for label, key in keys:
+            if not _as_list(key):
+                yield Problem("schema-error", f"{label} must name fields, got {shorten(key)}", **where)
+            for unknown in [f for f in _as_list(key) if f not in names]:
+                yield Problem("schema-error", f"{label} names {shorten(unknown)!r}, not a field", **where)
+        foreign = schema.get("foreignKeys")
+        if foreign is not None and not isinstance(foreign, list):
+            yield Problem("schema-error", f"foreignKeys must be an array, got {shorten(foreign)}", **where)
+            continue
+        for fk in foreign or []:
+            yield from _foreign_key_problems(fk, resource, by_name, names)
+
+
+def _foreign_key_problems(
+    fk: Any, resource: Resource, by_name: dict[str, Resource], names: list[str]
+) -> Iterator[Problem]:
+    where: dict[str, Any] = {"resource": resource.name}
+    reference = fk.get("reference") if isinstance(fk, dict) else None
+    if not isinstance(reference, dict):
+        yield Problem("schema-error", f"a foreign key needs fields and a reference, got {shorten(fk)}", **where)
+        return
+    fields, ref_fields = _as_list(fk.get("fields")), _as_list(reference.get("fields"))
+    label = ",".join(fields)
+    if not fields or not ref_fields or len(fields) != len(ref_fields):
+        message = f"a foreign key needs as many fields as its reference names, got {shorten(fk)}"
+        yield Problem("schema-error", message, field=label or None, **where)
+        return
+    for unknown in [f for f in fields if f not in names]:
+        yield Problem("schema-error", f"foreign key field {shorten(unknown)!r} is not a field", field=label, **where)
+    target_name = reference.get("resource") or resource.name
+    target = by_name.get(str(target_name))
+    if target is None:
+        message = f"foreign key refers to resource {shorten(target_name)!r}, which does not exist"
+        yield Problem("schema-error", message, field=label, **where)
+        return
+    known = target.field_names
+    for unknown in [f for f in ref_fields if known is not None and f not in known]:
+        message = f"foreign key refers to {shorten(unknown)!r}, not a field of {shorten(target.name)!r}"
+        yield Problem("schema-error", message, field=label, **where)
 
 
 def _validate_seeds(folder: Path, report: Report) -> None:
@@ -157,17 +262,47 @@ def _validate_seeds(folder: Path, report: Report) -> None:
     report.extend(check(data))
 
 
-def _read_descriptor(path: Path, report: Report) -> Any:
-    """The parsed descriptor, or None (and a problem) when it is not JSON."""
-    shown = path.name
+class JsonError(ValueError):
+    """A descriptor or schema that is not strict JSON."""
+
+
+_JSON_LIMIT = 64 << 20  # bytes: descriptors and schemas are small; a larger one is not read whole
+
+
+def read_json(path: Path) -> Any:
+    """The JSON in ``path``, strictly: UTF-8, no NaN or Infinity, no repeated key, bounded size and depth.
+
+    PackageError when the file cannot be read at all (the caller cannot validate); JsonError when
+    it is not JSON as the spec means it.
+    """
     try:
-        descriptor = json.loads(path.read_bytes().decode("utf-8"))
+        with path.open("rb") as handle:
+            content = handle.read(_JSON_LIMIT + 1)
     except OSError as exc:
-        raise PackageError(f"{path}: cannot read the descriptor: {exc.strerror}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        report.add(Problem("json-error", f"descriptor is not valid JSON: {shorten(str(exc), 200)}", file=shown))
-        return None
-    return descriptor
+        raise PackageError(f"{printable(str(path))}: cannot read: {exc.strerror}") from None
+    if len(content) > _JSON_LIMIT:
+        raise JsonError(f"larger than {_JSON_LIMIT >> 20} MB")
+    try:
+        return json.loads(content.decode("utf-8"), parse_constant=_no_constant, object_pairs_hook=_unique_keys)
+    except UnicodeDecodeError as exc:
+        raise JsonError(f"not UTF-8 at byte {exc.start}") from None
+    except json.JSONDecodeError as exc:
+        raise JsonError(shorten(str(exc), 200)) from None
+    except RecursionError:
+        raise JsonError("nested too deeply") from None
+
+
+def _no_constant(name: str) -> Any:
+    raise JsonError(f"{name} is not a JSON value")
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        repeated = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        raise JsonError(f"key {shorten(repeated)!r} appears twice in one object")
+    return result
 
 
 def _profile_problems(descriptor: Any, shown: str) -> Iterator[Problem]:
@@ -175,20 +310,51 @@ def _profile_problems(descriptor: Any, shown: str) -> Iterator[Problem]:
     import jsonschema
 
     profile = json.loads((meta.PACKAGE_ROOT / "profiles" / "datapackage-2.0.json").read_text("utf-8"))
-    validator = jsonschema.Draft7Validator(profile)
+    formats = jsonschema.FormatChecker(formats=())
+    formats.checks("date-time", raises=ValueError)(_is_date_time)
+    formats.checks("email")(lambda value: not isinstance(value, str) or _EMAIL.fullmatch(value) is not None)
+    validator = jsonschema.Draft7Validator(profile, format_checker=formats)
     reported: set[str] = set()
-    for error in sorted(validator.iter_errors(descriptor), key=lambda e: [str(p) for p in e.absolute_path]):
+    try:
+        errors = sorted(validator.iter_errors(descriptor), key=lambda e: [str(p) for p in e.absolute_path])
+    except RecursionError:
+        yield Problem("descriptor-error", "descriptor is nested too deeply to check", file=shown)
+        return
+    for error in errors:
         pointer = "/" + "/".join(str(p) for p in error.absolute_path)
         if pointer not in reported:  # one problem per place: the first error says what is wrong there
             reported.add(pointer)
             yield Problem("descriptor-error", _schema_message(error), file=shown, field=pointer)
 
 
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
+
+
+def _is_date_time(value: Any) -> bool:
+    """RFC 3339 date-time, as JSON Schema's ``date-time`` format means it."""
+    import datetime
+
+    if not isinstance(value, str):
+        return True
+    if not _DATE_TIME.fullmatch(value):
+        return False
+    datetime.datetime.fromisoformat(value.upper().replace("Z", "+00:00"))  # ValueError: no such day or time
+    return True
+
+
 def _schema_message(error: Any) -> str:
+    """The error's message, with the value it quotes shortened so that the reason stays visible."""
+
+    def message(e: Any) -> str:
+        quoted = repr(e.instance)
+        text = str(e.message)
+        return text.replace(quoted, shorten(quoted, 60), 1) if len(quoted) > 60 else text
+
     if error.validator == "oneOf" and error.context:
         best = min(error.context, key=lambda e: len(list(e.absolute_path)))
-        return shorten(f"{error.message}: {best.message}", 200)
-    return shorten(error.message, 200)
+        return shorten(f"{message(error)}: {message(best)}", 300)
+    return shorten(message(error), 300)
 
 
 def _safe_path(relative: Any, base: Path) -> Path | None:
@@ -202,60 +368,78 @@ def _safe_path(relative: Any, base: Path) -> Path | None:
 
 
 def _validate_resources(
-    descriptor: dict[str, Any], base: Path, report: Report, progress: Progress | None
+    resources: list[Resource], base: Path, report: Report, progress: Progress | None, ours: bool
 ) -> dict[str, Table]:
     tables: dict[str, Table] = {}
-    needed = _key_columns(descriptor["resources"])
-    for index, resource in enumerate(descriptor["resources"]):
+    needed = _key_columns(resources)
+    for resource in resources:
         if report.full:
             break
-        if not isinstance(resource, dict):
-            continue
-        name = str(resource.get("name", f"resource-{index}"))
-        keep = None if descriptor.get("name") == meta.NAME else needed.get(name, set())
-        table = _validate_resource(resource, name, base, report, progress, keep)
+        keep = None if ours else needed.get(resource.name, set())
+        table = _validate_resource(resource, base, report, progress, keep)
         if table is not None:
-            tables[name] = table
-            report.tables[name] = table.num_rows
+            tables[resource.name] = table
+            report.tables[resource.name] = table.num_rows
     return tables
 
 
-def _key_columns(resources: list[Any]) -> dict[str, set[str]]:
+def _key_columns(resources: list[Resource]) -> dict[str, set[str]]:
     """Per resource, the columns the key checks read: primary, unique and foreign keys, both ends."""
     needed: dict[str, set[str]] = {}
     for resource in resources:
-        if not isinstance(resource, dict) or not isinstance(resource.get("schema"), dict):
+        schema = resource.schema
+        if schema is None:
             continue
-        name, schema = str(resource.get("name")), resource["schema"]
-        columns = needed.setdefault(name, set())
+        columns = needed.setdefault(resource.name, set())
         columns.update(_as_list(schema.get("primaryKey")))
-        for unique in schema.get("uniqueKeys") or []:
+        for unique in _list(schema.get("uniqueKeys")):
             columns.update(_as_list(unique))
-        for spec in schema.get("fields") or []:
+        for spec in schema["fields"]:
             if (
                 isinstance(spec, dict)
                 and isinstance(spec.get("constraints"), dict)
                 and spec["constraints"].get("unique")
             ):
                 columns.add(str(spec.get("name")))
-        for fk in schema.get("foreignKeys") or []:
+        for fk in _list(schema.get("foreignKeys")):
             if isinstance(fk, dict) and isinstance(fk.get("reference"), dict):
                 columns.update(_as_list(fk.get("fields")))
-                target = fk["reference"].get("resource") or name
+                target = fk["reference"].get("resource") or resource.name
                 needed.setdefault(str(target), set()).update(_as_list(fk["reference"].get("fields")))
     return needed
 
 
+# Formats read as delimited text; the others a table may come in, which are reported as not read.
+TEXT_FORMATS = {"csv", "tsv", "txt", ""}
+OTHER_TABLE_FORMATS = {
+    "xlsx", "xls", "ods", "json", "jsonl", "ndjson", "parquet", "html", "htm", "xml", "sqlite", "arrow",
+    "feather", "avro", "orc", "sav", "dta", "gsheets",
+}  # fmt: skip
+COMPRESSED = {"gz", "gzip", "zip", "bz2", "xz", "zst", "zstd", "tgz", "tar", "7z"}
+
+
+def _format(spec: dict[str, Any], relative: str) -> tuple[str, str | None]:
+    """The resource's format (declared, or the path's extension) and, if it is compressed, how."""
+    suffix = Path(relative).suffix.lower().lstrip(".")
+    declared = spec.get("format")
+    fmt = declared.lower() if isinstance(declared, str) else suffix
+    compression = spec.get("compression")
+    if isinstance(compression, str) and compression.lower() not in ("", "no"):
+        return fmt, compression
+    return fmt, suffix if suffix in COMPRESSED else None
+
+
 def _validate_resource(
-    resource: dict[str, Any], name: str, base: Path, report: Report, progress: Progress | None, keep: set[str] | None
+    resource: Resource, base: Path, report: Report, progress: Progress | None, keep: set[str] | None
 ) -> Table | None:
-    relative = resource.get("path")
+    name, spec = resource.name, resource.spec
+    relative = spec.get("path")
     if relative is None:
-        return None  # inline data: nothing on disk to check
+        return _validate_inline(resource, report, progress, keep) if "data" in spec else None
     files = _files(relative if isinstance(relative, list) else [relative], name, base, report)
     if files is None:
         return None
-    parquet = resource.get("parquet")
+    parquet = spec.get("parquet")
     if isinstance(parquet, dict) and "path" in parquet:
         extra = _safe_path(parquet["path"], base)
         if extra is None or not extra.is_file():
@@ -264,20 +448,77 @@ def _validate_resource(
             report.extend(_Integrity(parquet, name, str(parquet["path"]), text=False).read([extra]).result())
     # Data split over several files is their concatenation: one size and hash, rows in file order.
     shown = " + ".join(part for part, _ in files)
-    integrity = _Integrity(resource, name, shown)
-    schema = _schema(resource.get("schema"), base, name, report)
+    schema = resource.schema
     parts: list[Table] = []
-    if schema is not None:
+    fmt, compression = _format(spec, files[0][0])
+    tabular = fmt in TEXT_FORMATS or spec.get("type") == "table" or schema is not None
+    text = tabular and compression is None and fmt not in OTHER_TABLE_FORMATS
+    integrity = _Integrity(spec, name, shown, text=text)
+    if resource.schema_broken:
+        pass
+    elif compression is not None or fmt in OTHER_TABLE_FORMATS:
+        how = f"{compression}-compressed" if compression else f"in the {fmt} format"
+        message = f"the file is {how}, which this validator does not read: its rows were not checked"
+        report.add(Problem("unsupported-format", message, resource=name, file=shown))
+    elif tabular:
         for part, full in files:
             # The parser's reads feed the hash, so that each file is read once.
-            table = _check_table(full, resource, schema, name, part, report, progress, keep, integrity.feed)
+            table = _check_table(full, spec, schema, name, part, report, progress, keep, integrity.feed)
             if table is None:
                 break  # what stops one file (a schema problem, a full report) stops the rest
             parts.append(table)
     if integrity.size != sum(full.stat().st_size for _, full in files):  # not every byte was read
-        integrity = _Integrity(resource, name, shown).read([full for _, full in files])
+        integrity = _Integrity(spec, name, shown, text=text).read([full for _, full in files])
     report.extend(integrity.result())
     return Table.joined(parts) if parts and len(parts) == len(files) else None
+
+
+INLINE = "(inline data)"
+
+
+def _validate_inline(
+    resource: Resource, report: Report, progress: Progress | None, keep: set[str] | None
+) -> Table | None:
+    """Inline ``data`` rows, checked like a file: they are written as CSV to a temporary file first.
+
+    Rows are arrays (the first holds the labels) or objects (keyed by field name). Data that is
+    not an array is no table, and is only checked when a schema says it should be one.
+    """
+    import tempfile
+
+    data, name = resource.spec["data"], resource.name
+    if resource.schema_broken or data == []:
+        return None
+    if not isinstance(data, list):
+        if resource.schema is not None:
+            report.add(Problem("source-error", "inline data of a table must be an array of rows", resource=name))
+        return None
+    if data and all(isinstance(row, dict) for row in data):
+        labels = resource.field_names or list(dict.fromkeys(key for row in data for key in row))
+        rows: list[Any] = [labels, *([row.get(label) for label in labels] for row in data)]
+    elif all(isinstance(row, list) for row in data):
+        rows = data
+    else:
+        message = "inline data rows must be all arrays (the first holding the labels) or all objects"
+        report.add(Problem("source-error", message, resource=name))
+        return None
+    with tempfile.TemporaryDirectory(prefix="usjst-inline-") as folder:
+        path = Path(folder) / "data.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle, lineterminator="\n").writerows([_inline_cell(v) for v in row] for row in rows)
+        spec = {k: v for k, v in resource.spec.items() if k not in ("dialect", "encoding")}
+        return _check_table(path, spec, resource.schema, name, INLINE, report, progress, keep)
+
+
+def _inline_cell(value: Any) -> str:
+    """A JSON value as the text a CSV cell would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
 
 
 def _files(paths: list[Any], name: str, base: Path, report: Report) -> list[tuple[str, Path]] | None:
@@ -360,8 +601,8 @@ def _schema(schema: Any, base: Path, name: str, report: Report) -> dict[str, Any
             )
             return None
         try:
-            schema = json.loads(path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            schema = read_json(path)
+        except (JsonError, PackageError) as exc:
             report.add(Problem("json-error", f"schema is not valid JSON: {exc}", resource=name, file=str(path.name)))
             return None
     if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
@@ -372,7 +613,7 @@ def _schema(schema: Any, base: Path, name: str, report: Report) -> dict[str, Any
 def _check_table(
     path: Path,
     resource: dict[str, Any],
-    schema: dict[str, Any],
+    schema: dict[str, Any] | None,
     name: str,
     shown: str,
     report: Report,
@@ -382,67 +623,143 @@ def _check_table(
 ) -> Table | None:
     """Header, cells and dialect of one CSV resource; returns its rows for the key checks.
 
-    Only the ``keep`` columns (all when None) are held after their cells are checked.
+    Without a schema, only the structure is checked (labels, ragged and blank rows), as every
+    column is of type ``any``. Only the ``keep`` columns (all when None) are held after their
+    cells are checked.
     """
-    fields = [FieldSpec.parse(f) for f in schema["fields"] if isinstance(f, dict)]
-    names = [f.name for f in fields]
     where: dict[str, Any] = {"resource": name, "file": shown}
-    if len(set(names)) != len(names):
-        report.add(Problem("descriptor-error", "the schema names a field twice", **where))
+    encoding = _encoding(resource, report, where)
+    dialect = _dialect(resource, report, where)
+    if encoding is None or dialect is None:
         return None
-    unknown = [f for f in fields if f.type not in KNOWN_TYPES]
-    for spec in unknown:
-        report.add(Problem("descriptor-error", f"unknown field type {spec.type!r}", field=spec.name, **where))
-    for spec in fields:
-        pattern = spec.constraints.get("pattern")
-        try:
-            re.compile(pattern if isinstance(pattern, str) else "")
-        except re.error as exc:
-            report.add(
-                Problem(
-                    "descriptor-error",
-                    f"pattern {pattern!r} is not a regular expression: {exc}",
-                    field=spec.name,
-                    **where,
-                )
-            )
-            unknown.append(spec)
-    if unknown:
-        return None
-    for spec in fields:
-        if spec.type in TEMPORAL and spec.spec.get("format") == "any":
-            message = f"{spec.type} format 'any' names no format to check the values against; they are not checked"
-            report.add(Problem("unsupported", message, field=spec.name, severity="warning", **where))
-    encoding = str(resource.get("encoding", "utf-8")).lower()
-    try:
-        codecs.lookup(encoding)
-    except LookupError:
-        report.add(Problem("encoding-error", f"unknown encoding {shorten(encoding)!r}", **where))
-        return None
-    dialect = Dialect.parse(resource.get("dialect"))
     with path.open("rb") as handle:
         leading = handle.read(3)
     if leading == b"\xef\xbb\xbf":
         report.add(
             Problem("encoding-error", "file starts with a UTF-8 byte-order mark; save it without one", row=1, **where)
         )
-    order = _header_order(path, dialect, encoding, names, report, where) if dialect.header else names
-    if order is None:
-        return None
-    missing = schema.get("missingValues", [""])
-    missing = [str(m) for m in missing] if isinstance(missing, list) else [""]
+    missing: list[str] = [""]
+    if schema is None:
+        fields = _untyped_fields(path, dialect, encoding, report, where)
+        if fields is None:
+            return None
+        order = [f.name for f in fields]
+    else:
+        fields = _fields(schema, report, where)
+        if fields is None:
+            return None
+        names = [f.name for f in fields]
+        header = _header_order(path, dialect, encoding, names, report, where) if dialect.header else names
+        if header is None:
+            return None
+        order = header
+        declared = schema.get("missingValues", [""])
+        missing = [str(m) for m in declared] if isinstance(declared, list) else [""]
     table = Table(name=name, file=shown, first_row=2 if dialect.header else 1)
-    import pyarrow as pa  # only once there is a file to read: its errors are told apart by type
-
     try:
         _read_and_check(path, order, fields, dialect, encoding, missing, table, report, progress, keep, feed)
-    except (pa.ArrowException, OSError, ValueError) as exc:
-        # The parser's, the decoder's and the reader's errors on bad input become problems; any
-        # other exception is a fault of this program, not of the file, and is not disguised as one.
+    except Unparsable as exc:
+        # Only the parser's, the decoder's and the reader's errors are the file's; any other
+        # exception is a fault of this program, not of the file, and is not disguised as one.
         if not _report_undecodable(path, encoding, report, where):
-            report.add(Problem("dialect-error", f"cannot parse the file: {shorten(str(exc), 200)}", **where))
+            reason = shorten(str(exc.__cause__ or exc), 200)
+            report.add(Problem("dialect-error", f"cannot parse the file: {reason}", **where))
         return None
     return table
+
+
+def _encoding(resource: dict[str, Any], report: Report, where: dict[str, Any]) -> str | None:
+    """The resource's text encoding, or None (and a problem) when Python does not know it as one."""
+    encoding = str(resource.get("encoding", "utf-8")).lower()
+    try:
+        known = codecs.lookup(encoding)._is_text_encoding  # rot13 and base64 are codecs, not encodings
+    except (LookupError, ValueError):  # ValueError: a NUL or a lone surrogate in the name
+        known = False
+    if not known:
+        report.add(Problem("encoding-error", f"unknown text encoding {shorten(encoding)!r}", **where))
+        return None
+    return encoding
+
+
+def _dialect(resource: dict[str, Any], report: Report, where: dict[str, Any]) -> Dialect | None:
+    """The resource's CSV dialect, or None (and a problem) when it cannot describe a CSV file."""
+    try:
+        return Dialect.parse(resource.get("dialect"))
+    except DialectError as exc:
+        report.add(Problem("dialect-error", str(exc), **where))
+        return None
+
+
+def _fields(schema: dict[str, Any], report: Report, where: dict[str, Any]) -> list[FieldSpec] | None:
+    """The schema's fields ready to check, or None (and problems) when the schema cannot be checked against."""
+    primary = set(_as_list(schema.get("primaryKey")))
+    fields = [FieldSpec.parse(f, key=str(f.get("name")) in primary) for f in schema["fields"] if isinstance(f, dict)]
+    names = [f.name for f in fields]
+    if len(set(names)) != len(names):
+        report.add(Problem("descriptor-error", "the schema names a field twice", **where))
+        return None
+    broken = False
+    for spec in fields:
+        for message, code in _field_problems(spec):
+            report.add(Problem(code, message, field=spec.name, **where))
+            broken |= code == "descriptor-error"
+        if spec.type in TEMPORAL and spec.spec.get("format") == "any":
+            message = f"{spec.type} format 'any' names no format to check the values against; they are not checked"
+            report.add(Problem("unsupported", message, field=spec.name, severity="warning", **where))
+    return None if broken else fields
+
+
+def _field_problems(spec: FieldSpec) -> Iterator[tuple[str, str]]:
+    """(message, code) for each part of a field that cannot be checked; a refused pattern is dropped."""
+    if spec.type not in KNOWN_TYPES:
+        yield f"unknown field type {shorten(spec.type)!r}", "descriptor-error"
+    pattern = spec.constraints.get("pattern")
+    if pattern is not None:
+        try:
+            re.compile(pattern if isinstance(pattern, str) else "(")
+        except (re.error, RecursionError, OverflowError) as exc:
+            yield f"pattern {shorten(pattern)!r} is not a regular expression: {exc}", "descriptor-error"
+            return
+        if (refused := re2_error(pattern)) is not None:
+            del spec.constraints["pattern"]
+            message = (
+                f"pattern {shorten(pattern)!r} needs backtracking ({refused}), which could take for ever on one cell;"
+                " use a pattern without lookarounds or backreferences: the cells were not matched against it"
+            )
+            yield message, "unsupported-pattern"
+    for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        bound = spec.constraints.get(key)
+        if spec.type in ("integer", "number") and bound is not None and as_number(bound) is None:
+            yield f"{key} {shorten(bound)} is not a number", "descriptor-error"
+
+
+def _untyped_fields(
+    path: Path, dialect: Dialect, encoding: str, report: Report, where: dict[str, Any]
+) -> list[FieldSpec] | None:
+    """One field of type ``any`` per column of a table without a schema, after reporting its labels' problems."""
+    try:
+        header = read_header(path, dialect, encoding)
+    except (OSError, csv.Error) as exc:
+        report.add(Problem("header-error", f"cannot read the header: {exc}", row=1, **where))
+        return None
+    if header is None:
+        report.add(Problem("header-error", "file is empty; expected a header row", row=1, **where))
+        return None
+    names: list[str] = []
+    for number, label in enumerate(header, 1):
+        if not dialect.header:
+            names.append(f"field{number}")
+        elif not label.strip():
+            report.add(Problem("header-error", f"label {number} is blank", row=1, **where))
+            names.append(f"field{number}")
+        elif label in names:
+            report.add(Problem("header-error", f"label {shorten(label)!r} appears twice", row=1, field=label, **where))
+            names.append(f"{label}~{number}")
+        else:
+            names.append(label)
+    message = "no schema: the table's structure was checked, not the types of its cells"
+    report.add(Problem("unsupported", message, severity="warning", **where))
+    return [FieldSpec(name=n, type="any", spec={}, constraints={}) for n in names]
 
 
 def _report_undecodable(path: Path, encoding: str, report: Report, where: dict[str, Any]) -> bool:
@@ -539,13 +856,15 @@ def _read_and_check(
     offset, done = 0, 0
     kept: dict[str, list[pa.ChunkedArray]] = {n: [] for n in names if keep is None or n in keep}
     rejected: list[tuple[int, int, int, str]] = []
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        for piece in _ahead(read_pieces(path, names, dialect, encoding, missing, feed)):
+    pieces = _ahead(read_pieces(path, names, dialect, encoding, missing, feed))
+    with ThreadPoolExecutor(max_workers=cpu_count()) as pool, contextlib.closing(pieces):
+        for piece in pieces:
             batch = piece.table
             rejected += piece.rejected
             table.rejected += [row[0] for row in piece.rejected]
             if report.full:
                 return
+            batch = _drop_blank_rows(batch, table, offset, "" in missing, report)
             if batch.num_rows:
                 _check_batch(batch, fields, table, report, pool, offset)
             for n, parts in kept.items():
@@ -563,26 +882,67 @@ def _read_and_check(
     _report_invalid_rows(table, rejected, len(names), report)
 
 
-def _ahead(pieces: Iterator[Piece]) -> Iterator[Piece]:
-    """Parse the next piece in a thread while the current one is checked."""
+def _ahead(pieces: Iterator[Piece]) -> Generator[Piece]:
+    """Parse the next piece in a thread while the current one is checked.
+
+    When the consumer stops early (``--limit-errors``) or fails, the reading thread is told to
+    stop, the pieces are closed (their file and parsers with them) and the thread is joined.
+    """
     import queue
     import threading
 
     ready: queue.Queue[Piece | BaseException | None] = queue.Queue(maxsize=1)
+    stop = threading.Event()
 
     def produce() -> None:
         try:
             for piece in pieces:
+                if stop.is_set():
+                    break
                 ready.put(piece)
-            ready.put(None)
         except BaseException as exc:  # handed to the consumer, which raises it
             ready.put(exc)
+        finally:
+            close = getattr(pieces, "close", None)
+            if close is not None:
+                close()
+            ready.put(None)
 
-    threading.Thread(target=produce, daemon=True).start()
-    while (item := ready.get()) is not None:
-        if isinstance(item, BaseException):
-            raise item
-        yield item
+    thread = threading.Thread(target=produce, daemon=True, name="usjst-reader")
+    thread.start()
+    try:
+        while (item := ready.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # take what it puts, so that it is never blocked on a full queue
+            with contextlib.suppress(queue.Empty):
+                ready.get(timeout=0.05)
+        thread.join()
+
+
+def _drop_blank_rows(batch: Any, table: Table, offset: int, empty_is_missing: bool, report: Report) -> Any:
+    """The batch without its blank rows (every cell empty), each reported; their numbers stay taken."""
+    import pyarrow.compute as pc
+
+    columns = batch.columns
+    if not columns or (empty_is_missing and any(c.null_count == 0 for c in columns)):
+        return batch  # the usual case: some column has a value in every row
+    blank = functools.reduce(pc.and_, [pc.fill_null(pc.equal(c, ""), True) for c in columns])
+    total = pc.sum(blank).as_py() or 0
+    if not total:
+        return batch
+    positions = pc.indices_nonzero(blank).to_pylist()
+    rows = table.rows_of([offset + p for p in positions])
+    for row in rows:
+        bisect.insort(table.rejected, row)
+    kind = (table.name, "blank-row", "")
+    shown = rows[: report.room(kind)]
+    problems = [Problem("blank-row", "row is blank", file=table.file, row=row, resource=table.name) for row in shown]
+    report.add_many(kind, problems, total)
+    return batch.filter(pc.invert(blank))
 
 
 def _check_batch(batch: Any, fields: list[FieldSpec], table: Table, report: Report, pool: Any, offset: int) -> None:
@@ -612,6 +972,10 @@ def _report_invalid_rows(table: Table, rows: list[tuple[int, int, int, str]], wi
 
 def _as_list(value: Any) -> list[str]:
     return [value] if isinstance(value, str) else [str(v) for v in value] if isinstance(value, list) else []
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _key(table: Table, fields: list[str]) -> Any:
@@ -677,7 +1041,7 @@ def _part_count(keys: int) -> int:
     """Parts to hash ``keys`` keys in: one for few, else one per core, and more for very many."""
     if keys < 1 << 16:
         return 1  # splitting would cost more than it saves
-    return min(256, max(os.cpu_count() or 1, -(-keys // _PART_KEYS)))  # a part per last byte, at most
+    return min(256, max(cpu_count(), -(-keys // _PART_KEYS)))  # a part per last byte, at most
 
 
 def _part(key: Any, last: Any, part: int, count: int) -> tuple[Any, Any]:
@@ -719,30 +1083,29 @@ def _repeats(positions: Any, keys: Any) -> tuple[Any, Any] | None:
     return positions.take(repeats), positions.take(firsts)
 
 
-def _key_problems(descriptors: list[Any], tables: dict[str, Table], report: Report) -> None:
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        for resource in descriptors:
-            if isinstance(resource, dict) and resource.get("name") in tables:
-                _resource_keys(resource, tables[resource["name"]], tables, report, pool)
+def _key_problems(resources: list[Resource], tables: dict[str, Table], report: Report) -> None:
+    with ThreadPoolExecutor(max_workers=cpu_count()) as pool:
+        for resource in resources:
+            if resource.schema is not None and resource.name in tables:
+                _resource_keys(resource.schema, tables[resource.name], tables, report, pool)
 
 
 def _resource_keys(
-    resource: dict[str, Any], table: Table, tables: dict[str, Table], report: Report, pool: Executor
+    schema: dict[str, Any], table: Table, tables: dict[str, Table], report: Report, pool: Executor
 ) -> None:
     """Primary, unique and foreign keys of one resource."""
     import pyarrow.compute as pc
 
-    schema: dict[str, Any] = resource["schema"] if isinstance(resource.get("schema"), dict) else {}
     primary = _as_list(schema.get("primaryKey"))
     if primary:
         _duplicates(table, primary, "primary-key-error", report, pool)
-    for spec in schema.get("fields", []):
+    for spec in schema["fields"]:
         constraints = spec.get("constraints") if isinstance(spec, dict) else None
         if isinstance(constraints, dict) and constraints.get("unique") and primary != [spec.get("name")]:
             _duplicates(table, [str(spec.get("name"))], "unique-error", report, pool)
-    for unique in schema.get("uniqueKeys", []) or []:
+    for unique in _list(schema.get("uniqueKeys")):
         _duplicates(table, _as_list(unique), "unique-error", report, pool)
-    for fk in schema.get("foreignKeys", []) or []:
+    for fk in _list(schema.get("foreignKeys")):
         if not isinstance(fk, dict) or not isinstance(fk.get("reference"), dict):
             continue
         fields = _as_list(fk.get("fields"))
@@ -750,7 +1113,9 @@ def _resource_keys(
         target = tables.get(reference.get("resource") or table.name)
         ref_fields = _as_list(reference.get("fields"))
         if (
-            target is None
+            not fields
+            or len(fields) != len(ref_fields)  # key_definition_problems reported it
+            or target is None
             or any(f not in table.columns for f in fields)
             or any(f not in target.columns for f in ref_fields)
         ):
