@@ -123,3 +123,65 @@ def test_repeated_keys_name_the_row_they_repeat(keys: list[str | None], rejected
         else:
             first[key] = row
     assert [(p.row, p.message) for p in report.problems] == expected
+
+
+SPECIAL = ["NaN", "INF", "-INF", "inf", "Infinity", "nan", "-inf", "+INF", "1e400"]
+SPECIAL_VALID = {"NaN", "INF", "-INF", "1e400"}  # the Table Schema's special values, and a number too large
+
+
+@pytest.mark.parametrize("value", SPECIAL)
+@pytest.mark.parametrize("other", ["1.5", "not a number"])
+def test_special_numbers_agree_whether_or_not_the_cast_succeeds(value: str, other: str) -> None:
+    """A clean cast and the pattern (used when another cell fails to cast) accept the same values."""
+    found = _problems({"name": "x", "type": "number"}, [other, value])
+    assert ("type-error", 3, value) in found if value not in SPECIAL_VALID else ("type-error", 3, value) not in found
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [
+        ("2021-01-01T10:20:30", True),
+        ("2021-01-01T10:20:30Z", True),
+        ("2021-01-01T10:20:30+09:00", True),
+        ("2021-01-01T99:99:99", False),
+        ("2021-01-01T24:00:01", False),
+        ("2021-02-30T10:20:30", False),
+    ],
+)
+def test_datetime_checks_its_time(value: str, valid: bool) -> None:
+    assert (_problems({"name": "d", "type": "datetime"}, [value]) == []) is valid
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [("10:20:30", True), ("10:20:30Z", True), ("10:20:30-05:00", True), ("10:20:30.5+0900", True), ("25:00:00", False)],
+)
+def test_time_may_have_a_zone(value: str, valid: bool) -> None:
+    assert (_problems({"name": "t", "type": "time"}, [value]) == []) is valid
+
+
+@pytest.mark.parametrize(
+    ("enum", "cells", "bad"),
+    [([1, 2], ["01", "2.0", "3"], ["3"]), ([0], ["-0", "0.0"], []), ([40000], ["4E4", "4e4", "40001"], ["40001"])],
+)
+def test_numeric_enum_is_compared_as_numbers(enum: list[int], cells: list[str], bad: list[str]) -> None:
+    found = _problems({"name": "n", "type": "number", "constraints": {"enum": enum}}, cells)
+    assert [value for code, _, value in found if code == "enum-error"] == bad
+
+
+@pytest.mark.parametrize(("bound", "cell"), [("1000", "1000.5"), (10**20, "1e21"), ("1e3", "1001")])
+def test_numeric_bounds_as_strings_or_beyond_int64(bound: object, cell: str) -> None:
+    found = _problems({"name": "n", "type": "number", "constraints": {"maximum": bound}}, ["5", cell])
+    assert found == [("range-error", 3, cell)]
+
+
+def test_exclusive_maximum_is_not_maximum() -> None:
+    found = _problems({"name": "n", "type": "integer", "constraints": {"exclusiveMaximum": 5}}, ["4", "5", "6"])
+    assert [(code, row) for code, row, _ in found] == [("range-error", 3), ("range-error", 4)]
+
+
+def test_a_primary_key_cell_must_have_a_value() -> None:
+    table = Table(name="t", file="t.csv")
+    column = pa.chunked_array([pa.array(["a", None], pa.string())])
+    result = check_cells(table, FieldSpec.parse({"name": "id"}, key=True), column, Report(target="t"), 0)
+    assert [(p.code, p.row) for _, problems, _ in result.found for p in problems] == [("primary-key-error", 3)]

@@ -607,6 +607,7 @@ class Piece:
     rejected: list[tuple[int, int, int, str]]  # (file row number, expected cells, cells, text)
     size: int  # bytes of the file in the piece
     header: bool = False  # whether the piece starts with the file's header
+    complete: bool = True  # False when the piece was cut inside a quoted cell
 
     def number_rows(self, before: int) -> int:
         """Turn the piece's row numbers into the file's, given the records before it; return the records after it.
@@ -645,66 +646,130 @@ class Unparsable(Exception):
     """The parser, the decoder or the reader failed on the file: the file's problem, not a fault."""
 
 
+# Written after each piece cut before the end of the file: the parser sees it as a record of its
+# own only when the piece ends outside quotes, which tells a cut between records from one inside
+# a quoted cell (the cutter counts quotes, and a stray quote in an unquoted cell misleads it).
+_MARK = b"\x1eusjst-piece-end\x1e"
+MAX_RECORD_BYTES = 256 << 20  # a record longer than this is refused: memory stays bounded
+
+
+@dataclass
+class _Cut:
+    """Bytes of the file cut for one parse: ``data`` ends with _MARK when ``marked``."""
+
+    data: Any
+    size: int  # bytes of the file
+    buffer: bytearray | None  # the spare buffer holding the bytes, if any
+    marked: bool
+
+
 def _read_pieces(
     path: Path, names: list[str], dialect: Dialect, encoding: str, missing: list[str], feed: Feed | None
 ) -> Iterator[Piece]:
     workers = min(cpu_count(), PARSERS)
     record = 1 if dialect.header else 0  # records before the piece, counting the header
     spare: list[bytearray] = []  # buffers of parsed pieces, to read the next ones into
-    pending: deque[tuple[Future[Piece], bytearray | None]] = deque()
+    pending: deque[tuple[Future[Piece], _Cut, bool]] = deque()
+    cuts = _pieces(path, dialect, encoding, feed or _ignore, spare)
+    first = True
 
-    def oldest() -> Piece:
+    def parse(cut: _Cut, header: bool) -> Piece:
+        return _parse_piece(cut.data, names, dialect, encoding, missing, header, cut.marked, cut.size)
+
+    def dispatch(parsing: ThreadPoolExecutor) -> bool:
+        nonlocal first
+        cut = next(cuts, None)
+        if cut is None:
+            return False
+        header, first = first and dialect.header, False
+        pending.append((parsing.submit(parse, cut, header), cut, header))
+        return True
+
+    def oldest(parsing: ThreadPoolExecutor) -> Piece:
         nonlocal record
-        parsed, buffer = pending.popleft()
+        parsed, cut, header = pending.popleft()
         piece = parsed.result()
-        if buffer is not None:
-            spare.append(buffer)  # the parser copied what it keeps
+        while not piece.complete and (pending or dispatch(parsing)):
+            # Cut inside a quoted cell: parse it again joined with the next piece.
+            later, after, _ = pending.popleft()
+            later.result()  # its parser is done with its bytes
+            joined = bytes(memoryview(cut.data)[: cut.size]) + bytes(memoryview(after.data)[: after.size])
+            for used in (cut.buffer, after.buffer):
+                if used is not None:
+                    spare.append(used)
+            cut = _Cut(_py_buffer(joined + (_MARK if after.marked else b"")), cut.size + after.size, None, after.marked)
+            piece = parse(cut, header)
+        if not piece.complete:  # the file ends inside the quoted cell: parse its last piece without a mark
+            piece = parse(_Cut(_py_buffer(bytes(memoryview(cut.data)[: cut.size])), cut.size, None, False), header)
+        if cut.buffer is not None:
+            spare.append(cut.buffer)  # the parser copied what it keeps
         record = piece.number_rows(record)
         return piece
 
     with ThreadPoolExecutor(max_workers=workers) as parsing:
-        for number, (data, buffer) in enumerate(_pieces(path, dialect, encoding, feed or _ignore, spare)):
-            header = number == 0 and dialect.header
-            pending.append((parsing.submit(_parse_piece, data, names, dialect, encoding, missing, header), buffer))
+        while dispatch(parsing):
             while pending and (len(pending) >= workers or pending[0][0].done()):
-                yield oldest()
+                yield oldest(parsing)
         while pending:
-            yield oldest()
+            yield oldest(parsing)
+
+
+def _py_buffer(data: bytes | memoryview) -> Any:
+    import pyarrow as pa
+
+    return pa.py_buffer(data)
 
 
 def _parse_piece(
-    data: Any, names: list[str], dialect: Dialect, encoding: str, missing: list[str], header: bool
+    data: Any,
+    names: list[str],
+    dialect: Dialect,
+    encoding: str,
+    missing: list[str],
+    header: bool,
+    marked: bool = False,
+    size: int | None = None,
 ) -> Piece:
-    """One piece's rows and rejected rows, numbered within the piece (see ``Piece.number_rows``)."""
+    """One piece's rows and rejected rows, numbered within the piece (see ``Piece.number_rows``).
+
+    A marked piece is complete when the parser read its mark as a record of its own (then dropped).
+    """
     if _is_utf8(encoding):
         # Checked first: the parser cannot even report a rejected row whose bytes do not decode.
         _check_utf8(data)
     invalid = InvalidRows()
     table = _parse(data, names, dialect, encoding, missing, header, invalid)
-    return Piece(
-        table, [(n or 0, expected, actual, text) for n, expected, actual, text in invalid.rows], data.size, header
-    )
+    complete = True
+    if marked:
+        mark = _MARK.decode()
+        if len(names) == 1:  # the mark is a row of one cell
+            last = table.num_rows - 1
+            complete = last >= 0 and table.column(0)[last].as_py() == mark
+            table = table.slice(0, last) if complete else table
+        else:
+            complete = bool(invalid.rows) and invalid.rows[-1][3] == mark
+            if complete:
+                invalid.rows.pop()
+    rejected = [(n or 0, expected, actual, text) for n, expected, actual, text in invalid.rows]
+    return Piece(table, rejected, data.size if size is None else size, header, complete)
 
 
 def _ignore(chunk: bytes | bytearray, stop: int | None) -> None:
     """A feed that keeps nothing."""
 
 
-def _pieces(
-    path: Path, dialect: Dialect, encoding: str, feed: Feed, spare: list[bytearray]
-) -> Iterator[tuple[Any, bytearray | None]]:
-    """The file's bytes in pieces that end between two records, each with the buffer holding it.
+def _pieces(path: Path, dialect: Dialect, encoding: str, feed: Feed, spare: list[bytearray]) -> Iterator[_Cut]:
+    """The file's bytes in pieces that end between two records, as far as quotes tell (see _MARK).
 
     A newline ends a record when the quotes before it are balanced; that holds for UTF-8 and for
-    the doubled-quote convention, so other encodings and escape characters get one piece. Buffers
-    put in ``spare`` are read into again once their bytes are fed.
+    the doubled-quote convention, so other encodings and escape characters get one piece. When no
+    newline balances the quotes, the piece ends at its last newline, and the mark tells whether
+    that was right. Buffers put in ``spare`` are read into again once their bytes are fed.
     """
-    import pyarrow as pa
-
     if not _is_utf8(encoding) or dialect.escape_char or path.stat().st_size <= PIECE_BYTES:
-        whole = path.read_bytes()
+        whole = _read_whole(path)
         feed(whole, None)
-        yield pa.py_buffer(whole), None
+        yield _Cut(_py_buffer(whole), len(whole), None, False)
         return
     quote = dialect.quote_char.encode()
     carry = b""
@@ -712,7 +777,7 @@ def _pieces(
     # The bytes are fed (hashed) in a thread, in order, while pieces are parsed.
     with path.open("rb") as handle, ThreadPoolExecutor(max_workers=1) as feeding:
         while True:
-            data = _buffer(spare, fed, len(carry) + PIECE_BYTES)
+            data = _buffer(spare, fed, len(carry) + PIECE_BYTES + len(_MARK))
             data[: len(carry)] = carry
             view = memoryview(data)
             size = len(carry) + handle.readinto(view[len(carry) : len(carry) + PIECE_BYTES])
@@ -721,14 +786,32 @@ def _pieces(
                 break
             cut = _record_end(data, quote, size)
             if cut is None:
+                cut = data.rfind(b"\n", 0, size) + 1 or None
+            if cut is None:
+                if size > MAX_RECORD_BYTES:
+                    raise ValueError(f"a record is longer than {MAX_RECORD_BYTES >> 20} MB (no line end)")
                 carry = bytes(data[:size])
                 continue
-            fed[id(data)] = feeding.submit(feed, data, cut)
-            yield pa.py_buffer(memoryview(data)[:cut]), data  # no copy: Arrow reads the bytes in place
             carry = bytes(data[cut:size])
+            data[cut : cut + len(_MARK)] = _MARK
+            fed[id(data)] = feeding.submit(feed, data, cut)
+            # No copy: Arrow reads the bytes in place.
+            yield _Cut(_py_buffer(memoryview(data)[: cut + len(_MARK)]), cut, data, True)
     if carry:
         feed(carry, None)
-        yield pa.py_buffer(carry), None
+        yield _Cut(_py_buffer(carry), len(carry), None, False)
+
+
+def _read_whole(path: Path) -> bytes:
+    """A file read whole (one piece), refused beyond MAX_RECORD_BYTES: memory stays bounded."""
+    with path.open("rb") as handle:
+        whole = handle.read(MAX_RECORD_BYTES + 1)
+    if len(whole) > MAX_RECORD_BYTES:
+        raise ValueError(
+            f"larger than {MAX_RECORD_BYTES >> 20} MB in an encoding or dialect read in one piece;"
+            " save it as UTF-8 without an escape character to validate it in pieces"
+        )
+    return whole
 
 
 def _buffer(spare: list[bytearray], fed: dict[int, Future[None]], size: int) -> bytearray:
