@@ -145,7 +145,9 @@ def validate(
             typer.echo(json.dumps(failed, indent=2, ensure_ascii=False))
         raise _fail(str(exc)) from None
     if format is Format.JSON:
-        typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False)
+        # A lone surrogate (from a name in the package) cannot be written as UTF-8: escape it.
+        typer.echo(text.encode("utf-8", "backslashreplace").decode("utf-8"))
     else:
         typer.echo(format_report_text(report, shown))
     raise typer.Exit(report.exit_status)

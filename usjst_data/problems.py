@@ -61,6 +61,12 @@ CODES: dict[str, Code] = {
         Code("dialect-error", "Dialect", "The CSV dialect is not usable, or the file cannot be parsed with it."),
         Code("source-error", "Inline data", "Inline `data` is not an array of rows."),
         Code(
+            "io-error",
+            "Read failed",
+            "A file could not be read to its end (deleted or made unreadable).",
+            checked=False,
+        ),
+        Code(
             "unsupported-format",
             "Format not read",
             "The file's format or compression is not read by this validator: its rows were not checked.",

@@ -7,6 +7,7 @@ and only the problems a report keeps are turned into Python objects.
 
 from __future__ import annotations
 
+import array
 import bisect
 import csv
 import functools
@@ -16,7 +17,7 @@ import json
 import os
 import re
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableSequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,7 +78,8 @@ class Table:
     columns: dict[str, pa.ChunkedArray] = field(default_factory=dict)
     first_row: int = 2
     num_rows: int = 0
-    rejected: list[int] = field(default_factory=list)  # file row numbers the parser rejected, ascending
+    # File row numbers the parser rejected or found blank, ascending; 8 bytes each, as there may be millions.
+    rejected: MutableSequence[int] = field(default_factory=lambda: array.array("q"))
     bad: list[Any] = field(default_factory=list)  # Arrow arrays of positions of rows with a cell error
     skipped: list[str] = field(default_factory=list)  # text of rows the parser could not split
     parts: list[Table] = field(default_factory=list)
@@ -103,17 +105,22 @@ class Table:
 
     def rows_of(self, positions: list[int]) -> list[int]:
         """The file row number of each kept row position: rejected rows take numbers too."""
-        if not self.rejected:
-            return [p + self.first_row for p in positions]
-        numbers = dict.fromkeys(positions, 0)
-        passed = 0  # rejected rows numbered before the current row
-        for position in sorted(numbers):
-            row = position + self.first_row + passed
-            while passed < len(self.rejected) and self.rejected[passed] <= row:
-                passed += 1
-                row += 1
-            numbers[position] = row
-        return [numbers[p] for p in positions]
+        first, rejected = self.first_row, self.rejected
+        if not rejected:
+            return [p + first for p in positions]
+
+        def row(position: int) -> int:
+            # The least row number with position + 1 kept rows up to it (a binary search).
+            low, high = position + first, position + first + len(rejected)
+            while low < high:
+                middle = (low + high) // 2
+                if middle - first + 1 - bisect.bisect_right(rejected, middle) >= position + 1:
+                    high = middle
+                else:
+                    low = middle + 1
+            return low
+
+        return [row(p) for p in positions]
 
     def places(self, positions: list[int]) -> list[tuple[str, int]]:
         """The file, and the row number in it, of each row position."""
@@ -307,7 +314,7 @@ def re2_error(pattern: str) -> str | None:
     import pyarrow.compute as pc
 
     try:
-        pc.match_substring_regex(pa.array([], pa.string()), _full(pattern))
+        pc.match_substring_regex(pa.array([""], pa.string()), _full(pattern))  # compiled once there is a value
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
         return str(exc).rpartition(":")[2].strip() or str(exc)
     return None
@@ -343,8 +350,8 @@ def check_cells(table: Table, spec: FieldSpec, values: pa.ChunkedArray, report: 
         elif kind == "time":
             cells.fail(pc.invert(_real_times(pc, values)), "type-error", lambda v: f"{v!r} is not a real time")
     if kind == "boolean":
-        truthy = spec.spec.get("trueValues", ["true", "True", "TRUE", "1"])
-        falsy = spec.spec.get("falseValues", ["false", "False", "FALSE", "0"])
+        truthy = _strings(spec.spec.get("trueValues")) or ["true", "True", "TRUE", "1"]
+        falsy = _strings(spec.spec.get("falseValues")) or ["false", "False", "FALSE", "0"]
         allowed = pa.array([*truthy, *falsy], pa.string())
         cells.fail(pc.invert(pc.is_in(values, value_set=allowed)), "type-error", lambda v: f"{v!r} is not a boolean")
     elif kind in JSON_TYPES:
@@ -503,10 +510,15 @@ def _real_times(pc: Any, values: Any) -> Any:
     return pc.fill_null(pc.is_valid(parsed), False)
 
 
+def _strings(value: Any) -> list[str] | None:
+    """A list of strings from the descriptor, or None when it is anything else (the profile reports it)."""
+    return value if isinstance(value, list) and all(isinstance(v, str) for v in value) else None
+
+
 def _is_json(text: str, wanted: type) -> bool:
     try:
         return isinstance(json.loads(text), wanted)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than Python parses
         return False
 
 
@@ -637,7 +649,9 @@ def read_pieces(
     except Exception as exc:
         import pyarrow as pa
 
-        if isinstance(exc, pa.ArrowException | OSError | ValueError):
+        if isinstance(exc, OSError) and not isinstance(exc, pa.ArrowException):
+            raise  # the OS failed to read it: could not validate, not a bad file
+        if isinstance(exc, pa.ArrowException | ValueError):
             raise Unparsable(str(exc)) from exc
         raise
 

@@ -60,6 +60,8 @@ def locate(path: Path | str | None) -> Path:
             raise PackageError(f"the installed package has no data at {shipped}; run `usjst build` in a checkout")
         return shipped
     target = Path(path)
+    if _URL.match(str(path)) and not target.exists():
+        raise PackageError(f"{path}: remote packages are not read, by design; download it and give its local path")
     if target.is_dir():
         if (target / "datapackage.json").is_file():
             return target / "datapackage.json"
@@ -97,13 +99,18 @@ class _Refuse:
 
 
 def lean_process() -> None:
-    """Keep numpy and pandas out of a process that only validates.
+    """Tune the ``usjst validate`` process, which only validates and then exits; never a library call.
 
-    pyarrow imports numpy when it is installed, and pandas on its first conversion of a Python
-    value; both are optional to it and validation uses neither, while their imports would be a
-    large share of a short run. Nothing changes when either is already imported. On Linux the
-    process also gives up transparent huge pages.
+    - numpy and pandas are kept out: pyarrow imports numpy when it is installed, and pandas on its
+      first conversion of a Python value; validation uses neither, while their imports would be a
+      large share of a short run. Nothing changes when either is already imported.
+    - The cyclic garbage collector is off: the domain rules build many records that hold no cycles,
+      and collecting while they are built scans them again and again (a third of the time).
+    - On Linux, transparent huge pages are given up (children inherit this).
     """
+    import gc
+
+    gc.disable()
     refused = ("numpy", "pandas")
     if not any(name in sys.modules for name in refused):
         sys.meta_path.insert(0, _Refuse(refused))
@@ -367,6 +374,19 @@ def _safe_path(relative: Any, base: Path) -> Path | None:
     return full if full.is_relative_to(base.resolve()) else None
 
 
+def _regular_file(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a data file (None when it can): missing, a FIFO, a device, a folder."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "file does not exist"
+    except OSError as exc:
+        return f"cannot open the file: {exc.strerror or exc}"
+    return None if stat.S_ISREG(mode) else "not a regular file (a folder, a FIFO or a device)"
+
+
 def _validate_resources(
     resources: list[Resource], base: Path, report: Report, progress: Progress | None, ours: bool
 ) -> dict[str, Table]:
@@ -376,7 +396,12 @@ def _validate_resources(
         if report.full:
             break
         keep = None if ours else needed.get(resource.name, set())
-        table = _validate_resource(resource, base, report, progress, keep)
+        try:
+            table = _validate_resource(resource, base, report, progress, keep)
+        except OSError as exc:  # deleted, made unreadable or cut short while it was read
+            message = f"cannot read the file: {exc.strerror or exc}"
+            report.add(Problem("io-error", message, resource=resource.name, file=printable(str(exc.filename or ""))))
+            continue
         if table is not None:
             tables[resource.name] = table
             report.tables[resource.name] = table.num_rows
@@ -525,12 +550,17 @@ def _files(paths: list[Any], name: str, base: Path, report: Report) -> list[tupl
     """Each path of a resource with the file it names; None (and problems) when one is unsafe or missing."""
     files = []
     for relative in paths:
-        full = _safe_path(relative, base)
+        shown = shorten(str(relative), 200)
+        try:
+            full = _safe_path(relative, base)
+        except (OSError, ValueError, RuntimeError) as exc:  # a NUL, a name too long, a symlink loop
+            report.add(Problem("missing-file", f"cannot open the file: {exc}", resource=name, file=shown))
+            continue
         if full is None:
-            message = f"path {shorten(str(relative))!r} is a URL or leaves the package folder"
-            report.add(Problem("unsafe-path", message, resource=name, file=str(relative)))
-        elif not full.is_file():
-            report.add(Problem("missing-file", "file does not exist", resource=name, file=str(relative)))
+            message = f"path {shorten(str(relative))!r} is a URL or leaves the package folder (remote data is not read)"
+            report.add(Problem("unsafe-path", message, resource=name, file=shown))
+        elif (reason := _regular_file(full)) is not None:
+            report.add(Problem("missing-file", reason, resource=name, file=shown))
         else:
             files.append((str(relative), full))
     return files if files and len(files) == len(paths) else None
@@ -550,7 +580,9 @@ class _Integrity:
             self.algorithm = prefix.lower() or "md5"
         try:
             self.hasher = hashlib.new(self.algorithm)
-        except ValueError:
+            if self.hasher.digest_size == 0:  # shake_128 and shake_256 have no fixed digest
+                raise ValueError(self.algorithm)
+        except (ValueError, TypeError):
             message = f"unknown hash algorithm {self.algorithm!r}"
             self.problems.append(Problem("hash-mismatch", message, resource=name, file=shown))
             self.hasher, self.digest = hashlib.sha256(), None
@@ -739,7 +771,7 @@ def _untyped_fields(
     """One field of type ``any`` per column of a table without a schema, after reporting its labels' problems."""
     try:
         header = read_header(path, dialect, encoding)
-    except (OSError, csv.Error) as exc:
+    except (OSError, csv.Error, ValueError) as exc:  # ValueError: a codec such as idna failing
         report.add(Problem("header-error", f"cannot read the header: {exc}", row=1, **where))
         return None
     if header is None:
@@ -795,7 +827,7 @@ def _header_order(
     """The column names to read the file with, after reporting any header problem; None to stop."""
     try:
         header = read_header(path, dialect, encoding)
-    except (OSError, csv.Error) as exc:
+    except (OSError, csv.Error, ValueError) as exc:  # ValueError: a codec such as idna failing
         report.add(Problem("header-error", f"cannot read the header: {exc}", row=1, **where))
         return None
     if header is None:
@@ -855,13 +887,13 @@ def _read_and_check(
     total = path.stat().st_size
     offset, done = 0, 0
     kept: dict[str, list[pa.ChunkedArray]] = {n: [] for n in names if keep is None or n in keep}
-    rejected: list[tuple[int, int, int, str]] = []
     pieces = _ahead(read_pieces(path, names, dialect, encoding, missing, feed))
     with ThreadPoolExecutor(max_workers=cpu_count()) as pool, contextlib.closing(pieces):
         for piece in pieces:
             batch = piece.table
-            rejected += piece.rejected
-            table.rejected += [row[0] for row in piece.rejected]
+            table.rejected.extend(row[0] for row in piece.rejected)
+            # Reported as each piece comes: a file of rejected rows never holds them all at once.
+            _report_invalid_rows(table, piece.rejected, len(names), report, keep_text=keep is None)
             if report.full:
                 return
             batch = _drop_blank_rows(batch, table, offset, "" in missing, report)
@@ -879,7 +911,6 @@ def _read_and_check(
     table.columns = {
         n: pa.chunked_array([c for part in parts for c in part.chunks], pa.string()) for n, parts in kept.items()
     }
-    _report_invalid_rows(table, rejected, len(names), report)
 
 
 def _ahead(pieces: Iterator[Piece]) -> Generator[Piece]:
@@ -960,10 +991,14 @@ def _check_batch(batch: Any, fields: list[FieldSpec], table: Table, report: Repo
         table.bad.append(pc.add(pc.indices_nonzero(bad), offset))
 
 
-def _report_invalid_rows(table: Table, rows: list[tuple[int, int, int, str]], width: int, report: Report) -> None:
+def _report_invalid_rows(
+    table: Table, rows: list[tuple[int, int, int, str]], width: int, report: Report, keep_text: bool
+) -> None:
+    """Rows the parser rejected; their text is kept (``keep_text``) for the domain rules only."""
     for number, _expected, actual, text in rows:
         where: dict[str, Any] = {"resource": table.name, "file": table.file, "row": number, "value": shorten(text)}
-        table.skipped.append(text)
+        if keep_text:
+            table.skipped.append(text)
         if text.count('"') % 2:
             report.add(Problem("quote-error", "a quoted cell is not closed; the rest of the file is one cell", **where))
         else:
