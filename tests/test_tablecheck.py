@@ -185,3 +185,16 @@ def test_a_primary_key_cell_must_have_a_value() -> None:
     column = pa.chunked_array([pa.array(["a", None], pa.string())])
     result = check_cells(table, FieldSpec.parse({"name": "id"}, key=True), column, Report(target="t"), 0)
     assert [(p.code, p.row) for _, problems, _ in result.found for p in problems] == [("primary-key-error", 3)]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "good", "bad"),
+    [
+        ("default", ["90, 45", "-180,-90", "1.5, 2"], ["200, 0", "0, 91", "a, b", "1 2"]),
+        ("array", ["[90, 45]", "[-180.0, 90]"], ["[1]", "[200, 0]", '["a", 1]', "{}"]),
+        ("object", ['{"lon": 151.2, "lat": -27.1}'], ['{"lon": 1}', '{"lon": 1, "lat": 100}', "[1, 2]", "x"]),
+    ],
+)
+def test_geopoint_formats_and_ranges(fmt: str, good: list[str], bad: list[str]) -> None:
+    found = _problems({"name": "g", "type": "geopoint", "format": fmt}, good + bad)
+    assert [value for _, _, value in found] == bad

@@ -44,7 +44,7 @@ TYPE_PATTERNS = {
     "time": r"[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?" + _ZONE,
     "datetime": r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?" + _ZONE,
     "duration": r"P(?:[0-9]+[YMWD])*(?:T(?:[0-9]+[HM])*(?:[0-9]+(?:\.[0-9]+)?S)?)?",
-    "geopoint": r"-?[0-9]+(?:\.[0-9]+)?, ?-?[0-9]+(?:\.[0-9]+)?",
+    "geopoint": r"-?[0-9]+(?:\.[0-9]+)?, *-?[0-9]+(?:\.[0-9]+)?",
 }
 FORMAT_PATTERNS = {
     "email": r"[^@\s]+@[^@\s]+\.[^@\s]+",
@@ -340,6 +340,10 @@ def check_cells(table: Table, spec: FieldSpec, values: pa.ChunkedArray, report: 
             _check_special_numbers(cells)
     elif kind == "date":
         cells.fail(pc.invert(calendar_dates(values)), "type-error", _not_a_date)
+    elif kind == "geopoint":
+        shape = {"array": "[lon, lat]", "object": '{"lon": ..., "lat": ...}'}.get(str(fmt), "lon, lat")
+        bad = [v is not None and _geopoint(v, str(fmt)) is None for v in values.to_pylist()]
+        cells.fail(pa.array(bad), "type-error", lambda v: f"{shorten(v)!r} is not a geopoint ({shape}, in range)")
     elif kind in TYPE_PATTERNS:
         cells.fail(pc.invert(cells.matches(TYPE_PATTERNS[kind])), "type-error", lambda v: f"{v!r} is not {expected}")
         if kind == "datetime":
@@ -508,6 +512,25 @@ def _real_times(pc: Any, values: Any) -> Any:
         error_is_null=True,
     )
     return pc.fill_null(pc.is_valid(parsed), False)
+
+
+def _geopoint(text: str, fmt: str) -> tuple[float, float] | None:
+    """(lon, lat) from a geopoint cell in its format (default "lon, lat", array, object); None if not one."""
+    try:
+        if fmt == "array":
+            value = json.loads(text)
+            point = value if isinstance(value, list) and len(value) == 2 else None
+        elif fmt == "object":
+            value = json.loads(text)
+            point = [value.get("lon"), value.get("lat")] if isinstance(value, dict) and len(value) == 2 else None
+        else:
+            point = text.split(",") if re.fullmatch(TYPE_PATTERNS["geopoint"], text) else None
+        if point is None or any(isinstance(c, bool) or not isinstance(c, int | float | str) for c in point):
+            return None
+        lon, lat = float(point[0]), float(point[1])
+    except (ValueError, RecursionError):
+        return None
+    return (lon, lat) if -180 <= lon <= 180 and -90 <= lat <= 90 else None
 
 
 def _strings(value: Any) -> list[str] | None:

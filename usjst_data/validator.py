@@ -27,6 +27,7 @@ from .report import DEFAULT_PER_KIND, Problem, Report, printable, shorten
 from .tablecheck import (
     KNOWN_TYPES,
     TEMPORAL,
+    ColumnResult,
     Dialect,
     DialectError,
     Feed,
@@ -321,17 +322,60 @@ def _profile_problems(descriptor: Any, shown: str) -> Iterator[Problem]:
     formats.checks("date-time", raises=ValueError)(_is_date_time)
     formats.checks("email")(lambda value: not isinstance(value, str) or _EMAIL.fullmatch(value) is not None)
     validator = jsonschema.Draft7Validator(profile, format_checker=formats)
+    reduced, owners = _distinct_fields(descriptor)
     reported: set[str] = set()
     try:
-        errors = sorted(validator.iter_errors(descriptor), key=lambda e: [str(p) for p in e.absolute_path])
+        found = [(path, error) for error in validator.iter_errors(reduced) for path in _places(error, owners)]
     except RecursionError:
         yield Problem("descriptor-error", "descriptor is nested too deeply to check", file=shown)
         return
-    for error in errors:
-        pointer = "/" + "/".join(str(p) for p in error.absolute_path)
+    for path, error in sorted(found, key=lambda item: [str(p) for p in item[0]]):
+        pointer = "/" + "/".join(str(p) for p in path)
         if pointer not in reported:  # one problem per place: the first error says what is wrong there
             reported.add(pointer)
             yield Problem("descriptor-error", _schema_message(error), file=shown, field=pointer)
+
+
+Owners = dict[tuple[int, int], list[int]]  # (resource, distinct field) -> the fields of that shape
+
+
+def _distinct_fields(descriptor: Any) -> tuple[Any, Owners]:
+    """The descriptor with each schema's fields reduced to their distinct shapes (names aside).
+
+    A table of 100,000 columns has a handful of field shapes: the profile, whose field schema is
+    slow to check, checks each shape once. ``owners`` maps each shape back to its fields.
+    """
+    owners: Owners = {}
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        return descriptor, owners
+    resources = []
+    for i, resource in enumerate(descriptor["resources"]):
+        schema = resource.get("schema") if isinstance(resource, dict) else None
+        if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
+            resources.append(resource)
+            continue
+        shapes: dict[str, int] = {}
+        fields: list[Any] = []
+        for j, field in enumerate(schema["fields"]):
+            named = isinstance(field, dict) and isinstance(field.get("name"), str)
+            shape = {**field, "name": "field"} if named else field
+            key = json.dumps(shape, sort_keys=True, default=str)
+            if key not in shapes:
+                shapes[key] = len(fields)
+                fields.append(shape)
+            owners.setdefault((i, shapes[key]), []).append(j)
+        resources.append({**resource, "schema": {**schema, "fields": fields}})
+    return {**descriptor, "resources": resources}, owners
+
+
+def _places(error: Any, owners: Owners) -> list[list[Any]]:
+    """Where an error of the reduced descriptor is in the real one: at every field of its shape."""
+    path = list(error.absolute_path)
+    if len(path) > 4 and path[0] == "resources" and path[2:4] == ["schema", "fields"]:
+        fields = owners.get((path[1], path[4]))
+        if fields is not None:
+            return [[*path[:4], j, *path[5:]] for j in fields]
+    return [path]
 
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -980,9 +1024,16 @@ def _check_batch(batch: Any, fields: list[FieldSpec], table: Table, report: Repo
     """Check every column of a batch in parallel (kernels release the GIL); add results in order."""
     import pyarrow.compute as pc
 
-    checks = [pool.submit(check_cells, table, f, batch.column(f.name), report, offset) for f in fields]
+    # Columns are checked in groups, a few per core: a future per column costs more than the
+    # checks of a narrow column, which a table of 100,000 columns would feel.
+    size = max(1, len(fields) // (4 * cpu_count()))
+    groups = [fields[i : i + size] for i in range(0, len(fields), size)]
+
+    def check(group: list[FieldSpec]) -> list[ColumnResult]:
+        return [check_cells(table, f, batch.column(f.name), report, offset) for f in group]
+
     bad = None
-    for result in (check.result() for check in checks):
+    for result in (r for results in pool.map(check, groups) for r in results):
         for kind, problems, count in result.found:
             report.add_many(kind, problems, count)
         if result.bad is not None:
