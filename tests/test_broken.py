@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from usjst_data.builder import build
 from usjst_data.cli import app
+from usjst_data.problems import CODES
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
@@ -94,6 +95,7 @@ def test_broken_input(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert result.exit_code == text.exit_code == expected["exit"]
     report = json.loads(result.output)
     assert report["counts"] == expected["codes"], [p["message"] for p in report["problems"]]
+    assert set(report["counts"]) <= CODES.keys()
     if "problems" in expected:  # where each problem is: [code, row, field]
         found = sorted(([p["code"], p.get("row"), p.get("field")] for p in report["problems"]), key=_order)
         assert found == sorted(expected["problems"], key=_order), found
