@@ -24,6 +24,7 @@ from typing import Any
 from . import meta
 from .errors import PackageError, SeedError
 from .report import DEFAULT_PER_KIND, Problem, Report, printable, shorten
+from .sources import COMPRESSIONS, JSON_FORMATS
 from .tablecheck import (
     KNOWN_TYPES,
     TEMPORAL,
@@ -481,21 +482,26 @@ def _key_columns(resources: list[Resource]) -> dict[str, set[str]]:
 # Formats read as delimited text; the others a table may come in, which are reported as not read.
 TEXT_FORMATS = {"csv", "tsv", "txt", ""}
 OTHER_TABLE_FORMATS = {
-    "xlsx", "xls", "ods", "json", "jsonl", "ndjson", "parquet", "html", "htm", "xml", "sqlite", "arrow",
-    "feather", "avro", "orc", "sav", "dta", "gsheets",
+    "xlsx", "xls", "ods", "parquet", "html", "htm", "xml", "sqlite", "arrow", "feather", "avro", "orc", "sav", "dta",
+    "gsheets",
 }  # fmt: skip
-COMPRESSED = {"gz", "gzip", "zip", "bz2", "xz", "zst", "zstd", "tgz", "tar", "7z"}
+COMPRESSED = {"gz", "gzip", "zip", "bz2", "xz", "lzma", "zst", "zstd", "tgz", "tar", "7z"}
 
 
 def _format(spec: dict[str, Any], relative: str) -> tuple[str, str | None]:
-    """The resource's format (declared, or the path's extension) and, if it is compressed, how."""
-    suffix = Path(relative).suffix.lower().lstrip(".")
-    declared = spec.get("format")
-    fmt = declared.lower() if isinstance(declared, str) else suffix
+    """The format of the table in the file (declared, or the path's extension) and, if it is compressed, how."""
+    path = Path(relative)
+    suffix = path.suffix.lower().lstrip(".")
     compression = spec.get("compression")
     if isinstance(compression, str) and compression.lower() not in ("", "no"):
-        return fmt, compression
-    return fmt, suffix if suffix in COMPRESSED else None
+        how: str | None = compression.lower()
+    else:
+        how = suffix if suffix in COMPRESSED else None
+    if suffix in COMPRESSED:
+        suffix = path.with_suffix("").suffix.lower().lstrip(".")
+    declared = spec.get("format")
+    fmt = declared.lower() if isinstance(declared, str) else suffix
+    return ("csv" if fmt in COMPRESSED else fmt), how
 
 
 def _validate_resource(
@@ -520,26 +526,68 @@ def _validate_resource(
     schema = resource.schema
     parts: list[Table] = []
     fmt, compression = _format(spec, files[0][0])
-    tabular = fmt in TEXT_FORMATS or spec.get("type") == "table" or schema is not None
-    text = tabular and compression is None and fmt not in OTHER_TABLE_FORMATS
+    tabular = fmt in TEXT_FORMATS | JSON_FORMATS or spec.get("type") == "table" or schema is not None
+    text = tabular and compression is None and fmt in TEXT_FORMATS
     integrity = _Integrity(spec, name, shown, text=text)
+    unread = f"{compression}-compressed" if compression and compression not in COMPRESSIONS else None
+    unread = unread or (f"in the {fmt} format" if fmt in OTHER_TABLE_FORMATS else None)
     if resource.schema_broken:
         pass
-    elif compression is not None or fmt in OTHER_TABLE_FORMATS:
-        how = f"{compression}-compressed" if compression else f"in the {fmt} format"
-        message = f"the file is {how}, which this validator does not read: its rows were not checked"
+    elif unread:
+        message = f"the file is {unread}, which this validator does not read: its rows were not checked"
         report.add(Problem("unsupported-format", message, resource=name, file=shown))
     elif tabular:
-        for part, full in files:
-            # The parser's reads feed the hash, so that each file is read once.
-            table = _check_table(full, spec, schema, name, part, report, progress, keep, integrity.feed)
-            if table is None:
-                break  # what stops one file (a schema problem, a full report) stops the rest
-            parts.append(table)
+        parts = _check_parts(resource, files, fmt, compression, report, progress, keep, integrity) or []
     if integrity.size != sum(full.stat().st_size for _, full in files):  # not every byte was read
         integrity = _Integrity(spec, name, shown, text=text).read([full for _, full in files])
     report.extend(integrity.result())
     return Table.joined(parts) if parts and len(parts) == len(files) else None
+
+
+def _check_parts(
+    resource: Resource,
+    files: list[tuple[str, Path]],
+    fmt: str,
+    compression: str | None,
+    report: Report,
+    progress: Progress | None,
+    keep: set[str] | None,
+    integrity: _Integrity,
+) -> list[Table] | None:
+    """Check each file of a table in turn; compressed and JSON files are first made CSV in a scratch folder."""
+    import tempfile
+
+    from .sources import SourceError, decompress, json_table
+
+    spec, name, parts = resource.spec, resource.name, []
+    with tempfile.TemporaryDirectory(prefix="usjst-") as scratch:
+        for part, full in files:
+            readable = full
+            where: dict[str, Any] = {"resource": name, "file": part}
+            try:
+                if compression is not None:
+                    readable = Path(scratch) / "decompressed"
+                    inner = spec.get("innerpath") if isinstance(spec.get("innerpath"), str) else None
+                    decompress(full, COMPRESSIONS[compression], inner, readable)
+                if fmt in JSON_FORMATS:
+                    converted = Path(scratch) / "table.csv"
+                    for row, reason in json_table(readable, fmt, resource.field_names, converted):
+                        report.add(Problem("json-error", reason, row=row, **where))
+                    readable = converted
+            except SourceError as exc:
+                report.add(Problem("source-error", str(exc), **where))
+                return None
+            table_spec = spec
+            if readable is not full:  # written as UTF-8 CSV: the descriptor's encoding and dialect were the source's
+                keys = ("encoding", "dialect") if fmt in JSON_FORMATS else ()
+                table_spec = {k: v for k, v in spec.items() if k not in keys}
+            # The parser's reads feed the hash, so that each file is read once.
+            feed = integrity.feed if readable is full else None
+            table = _check_table(readable, table_spec, resource.schema, name, part, report, progress, keep, feed)
+            if table is None:
+                return None  # what stops one file (a schema problem, a full report) stops the rest
+            parts.append(table)
+    return parts
 
 
 INLINE = "(inline data)"
@@ -548,12 +596,13 @@ INLINE = "(inline data)"
 def _validate_inline(
     resource: Resource, report: Report, progress: Progress | None, keep: set[str] | None
 ) -> Table | None:
-    """Inline ``data`` rows, checked like a file: they are written as CSV to a temporary file first.
+    """Inline ``data`` rows, checked like a file: they are written as CSV to a scratch file first.
 
-    Rows are arrays (the first holds the labels) or objects (keyed by field name). Data that is
-    not an array is no table, and is only checked when a schema says it should be one.
+    Data that is not an array is no table, and is only checked when a schema says it should be one.
     """
     import tempfile
+
+    from .sources import SourceError, table_rows, write_rows
 
     data, name = resource.spec["data"], resource.name
     if resource.schema_broken or data == []:
@@ -562,32 +611,15 @@ def _validate_inline(
         if resource.schema is not None:
             report.add(Problem("source-error", "inline data of a table must be an array of rows", resource=name))
         return None
-    if data and all(isinstance(row, dict) for row in data):
-        labels = resource.field_names or list(dict.fromkeys(key for row in data for key in row))
-        rows: list[Any] = [labels, *([row.get(label) for label in labels] for row in data)]
-    elif all(isinstance(row, list) for row in data):
-        rows = data
-    else:
-        message = "inline data rows must be all arrays (the first holding the labels) or all objects"
-        report.add(Problem("source-error", message, resource=name))
-        return None
     with tempfile.TemporaryDirectory(prefix="usjst-inline-") as folder:
         path = Path(folder) / "data.csv"
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            csv.writer(handle, lineterminator="\n").writerows([_inline_cell(v) for v in row] for row in rows)
+        try:
+            write_rows(table_rows(data, resource.field_names), path)
+        except SourceError as exc:
+            report.add(Problem("source-error", f"inline data: {exc}", resource=name))
+            return None
         spec = {k: v for k, v in resource.spec.items() if k not in ("dialect", "encoding")}
         return _check_table(path, spec, resource.schema, name, INLINE, report, progress, keep)
-
-
-def _inline_cell(value: Any) -> str:
-    """A JSON value as the text a CSV cell would hold."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
 
 
 def _files(paths: list[Any], name: str, base: Path, report: Report) -> list[tuple[str, Path]] | None:
