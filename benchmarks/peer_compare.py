@@ -2,8 +2,8 @@
 
 A report script, not a test: it prints one line per descriptor with both verdicts, then how many
 agree. The default folder is frictionless-py's own `data/` (a copy beside the repository, in
-`../shared/peer/frictionless-data`). A YAML descriptor is given to usjst as its `.usjst.json`
-sibling when there is one (the same descriptor, converted), as usjst reads JSON descriptors.
+`../shared/peer/frictionless-data`). "could not validate" (usjst's exit status 2) is shown as
+error, and counted as agreeing with frictionless' "invalid", which means the same there.
 
     python benchmarks/peer_compare.py [FOLDER] [--timeout SECONDS]
 """
@@ -33,10 +33,7 @@ def descriptors(folder: Path) -> list[Path]:
 
 def usjst_verdict(path: Path, timeout: float) -> str:
     """valid, invalid, or error (could not validate), from the exit status of `usjst validate`."""
-    target = path.with_name(path.name + ".usjst.json") if path.suffix in (".yaml", ".yml") else path
-    if not target.exists():
-        target = path
-    command = [sys.executable, "-m", "usjst_data", "validate", str(target), "--format", "json"]
+    command = [sys.executable, "-m", "usjst_data", "validate", str(path), "--format", "json"]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=ROOT, check=False)
     except subprocess.TimeoutExpired:

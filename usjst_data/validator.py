@@ -65,8 +65,9 @@ def locate(path: Path | str | None) -> Path:
     if _URL.match(str(path)) and not target.exists():
         raise PackageError(f"{path}: remote packages are not read, by design; download it and give its local path")
     if target.is_dir():
-        if (target / "datapackage.json").is_file():
-            return target / "datapackage.json"
+        for name in ("datapackage.json", "datapackage.yaml", "datapackage.yml"):
+            if (target / name).is_file():
+                return target / name
         if any(target.glob("*.yaml")):
             return target
         raise PackageError(f"{path}: no datapackage.json found (give a descriptor or a folder holding one)")
@@ -139,10 +140,12 @@ def validate(path: Path | str | None = None, options: Options | None = None) -> 
     if target.is_dir():
         _validate_seeds(target, report)
         return report
+    yaml = target.suffix.lower() in (".yaml", ".yml")
     try:
-        descriptor = read_json(target)
+        descriptor = read_yaml(target) if yaml else read_json(target)
     except JsonError as exc:
-        report.add(Problem("json-error", f"descriptor is not valid JSON: {exc}", file=target.name))
+        language = "YAML" if yaml else "JSON"
+        report.add(Problem(f"{language.lower()}-error", f"descriptor is not valid {language}: {exc}", file=target.name))
         return report
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         report.extend(_profile_problems(descriptor, target.name))
@@ -284,13 +287,7 @@ def read_json(path: Path) -> Any:
     PackageError when the file cannot be read at all (the caller cannot validate); JsonError when
     it is not JSON as the spec means it.
     """
-    try:
-        with path.open("rb") as handle:
-            content = handle.read(_JSON_LIMIT + 1)
-    except OSError as exc:
-        raise PackageError(f"{printable(str(path))}: cannot read: {exc.strerror}") from None
-    if len(content) > _JSON_LIMIT:
-        raise JsonError(f"larger than {_JSON_LIMIT >> 20} MB")
+    content = _read_bounded(path)
     try:
         return json.loads(content.decode("utf-8"), parse_constant=_no_constant, object_pairs_hook=_unique_keys)
     except UnicodeDecodeError as exc:
@@ -299,6 +296,57 @@ def read_json(path: Path) -> Any:
         raise JsonError(shorten(str(exc), 200)) from None
     except RecursionError:
         raise JsonError("nested too deeply") from None
+
+
+def _read_bounded(path: Path) -> bytes:
+    """The bytes of a descriptor or schema; PackageError when unreadable, JsonError when too large."""
+    try:
+        with path.open("rb") as handle:
+            content = handle.read(_JSON_LIMIT + 1)
+    except OSError as exc:
+        raise PackageError(f"{printable(str(path))}: cannot read: {exc.strerror}") from None
+    if len(content) > _JSON_LIMIT:
+        raise JsonError(f"larger than {_JSON_LIMIT >> 20} MB")
+    return content
+
+
+def read_yaml(path: Path) -> Any:
+    """The YAML descriptor in ``path`` as JSON data: no aliases (a "billion laughs" file), no repeated key.
+
+    Timestamps stay text, as in JSON. JsonError when it is not such YAML.
+    """
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                raise JsonError("aliases (&anchor and *alias) are not allowed in a descriptor")
+            return super().compose_node(parent, index)
+
+        def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                if not isinstance(key, str | int | float | bool) or key is None:
+                    raise JsonError(f"mapping keys must be text, got {shorten(key)}")
+                if key in seen:
+                    raise JsonError(f"key {shorten(key)!r} appears twice in one mapping")
+                seen.add(key)
+            return super().construct_mapping(node, deep=deep)
+
+    # Timestamps stay text, as in JSON.
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+    content = _read_bounded(path)
+    try:
+        return yaml.load(content.decode("utf-8"), Loader=Loader)  # a SafeLoader: builds plain data only
+    except UnicodeDecodeError as exc:
+        raise JsonError(f"not UTF-8 at byte {exc.start}") from None
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise JsonError(shorten(str(exc).replace("\n", " "), 200)) from None
 
 
 def _no_constant(name: str) -> Any:
