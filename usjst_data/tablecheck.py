@@ -340,10 +340,8 @@ def check_cells(table: Table, spec: FieldSpec, values: pa.ChunkedArray, report: 
             _check_special_numbers(cells)
     elif kind == "date":
         cells.fail(pc.invert(calendar_dates(values)), "type-error", _not_a_date)
-    elif kind == "geopoint":
-        shape = {"array": "[lon, lat]", "object": '{"lon": ..., "lat": ...}'}.get(str(fmt), "lon, lat")
-        bad = [v is not None and _geopoint(v, str(fmt)) is None for v in values.to_pylist()]
-        cells.fail(pa.array(bad), "type-error", lambda v: f"{shorten(v)!r} is not a geopoint ({shape}, in range)")
+    elif kind in ("list", "geopoint"):
+        _check_composite(cells, kind, str(fmt))
     elif kind in TYPE_PATTERNS:
         cells.fail(pc.invert(cells.matches(TYPE_PATTERNS[kind])), "type-error", lambda v: f"{v!r} is not {expected}")
         if kind == "datetime":
@@ -371,6 +369,24 @@ def check_cells(table: Table, spec: FieldSpec, values: pa.ChunkedArray, report: 
         formula = functools.reduce(pc.or_, [pc.starts_with(values, start) for start in FORMULA_STARTS])
         cells.fail(formula, "formula-cell", _formula_message, "warning")
     return cells.result
+
+
+def _check_composite(cells: _Cells, kind: str, fmt: str) -> None:
+    """A v2 ``list`` (items split by its delimiter, each of its itemType) or a ``geopoint`` in its format."""
+    import pyarrow as pa
+
+    spec, values = cells.spec.spec, cells.values
+    if kind == "list":
+        item = str(spec.get("itemType", "string"))
+        if item in ("boolean", "date") or item in TYPE_PATTERNS:
+            split = spec.get("delimiter")
+            delimiter = split if isinstance(split, str) and split else ","
+            message = f"is not a list of {item} items split by {delimiter!r}"
+            cells.fail(_bad_lists(values, delimiter, item), "type-error", lambda v: f"{shorten(v)!r} {message}")
+        return
+    shape = {"array": "[lon, lat]", "object": '{"lon": ..., "lat": ...}'}.get(fmt, "lon, lat")
+    bad = [v is not None and _geopoint(v, fmt) is None for v in values.to_pylist()]
+    cells.fail(pa.array(bad), "type-error", lambda v: f"{shorten(v)!r} is not a geopoint ({shape}, in range)")
 
 
 def _check_special_numbers(cells: _Cells) -> None:
@@ -514,6 +530,23 @@ def _real_times(pc: Any, values: Any) -> Any:
     return pc.fill_null(pc.is_valid(parsed), False)
 
 
+def _bad_lists(values: Any, delimiter: str, item: str) -> Any:
+    """Which cells of a v2 ``list`` field have an item that is not of ``item`` type."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    lists = pc.split_pattern(values.combine_chunks(), pattern=delimiter)
+    items, parents = pc.list_flatten(lists), pc.list_parent_indices(lists)
+    if item == "boolean":
+        ok = pc.is_in(items, value_set=pa.array(["true", "false"]))
+    elif item == "date":
+        ok = calendar_dates(items)
+    else:
+        ok = pc.match_substring_regex(items, _full(TYPE_PATTERNS[item]))
+    bad_rows = pc.filter(parents, pc.invert(pc.fill_null(ok, False)))
+    return pc.is_in(pa.array(range(len(values)), pa.int64()), value_set=bad_rows.cast(pa.int64()))
+
+
 def _geopoint(text: str, fmt: str) -> tuple[float, float] | None:
     """(lon, lat) from a geopoint cell in its format (default "lon, lat", array, object); None if not one."""
     try:
@@ -556,14 +589,14 @@ class Dialect:
     header: bool = True
 
     @classmethod
-    def parse(cls, spec: Any) -> Dialect:
-        """The dialect a descriptor gives; DialectError when it cannot describe a CSV file."""
+    def parse(cls, spec: Any, delimiter: str = ",") -> Dialect:
+        """The dialect a descriptor gives (``delimiter`` by default); DialectError when it cannot describe CSV."""
         if spec is None:
             spec = {}
         if not isinstance(spec, dict):
             raise DialectError(f"dialect must be an object, got {shorten(spec)}")
         dialect = cls(
-            delimiter=_character(spec, "delimiter", ","),
+            delimiter=_character(spec, "delimiter", delimiter),
             quote_char=_character(spec, "quoteChar", '"'),
             double_quote=bool(spec.get("doubleQuote", True)),
             escape_char=_character(spec, "escapeChar", None),
@@ -614,7 +647,7 @@ def read_header(path: Path, dialect: Dialect, encoding: str) -> list[str] | None
     with path.open(encoding=encoding, errors="replace", newline="") as handle:
         first = handle.read(1 << 20).lstrip("\ufeff")
     reader = csv.reader(
-        io.StringIO(first),
+        io.StringIO(first, newline=""),  # lines may end in CR alone
         delimiter=dialect.delimiter,
         quotechar=dialect.quote_char,
         doublequote=dialect.double_quote,
@@ -810,6 +843,7 @@ def _pieces(path: Path, dialect: Dialect, encoding: str, feed: Feed, spare: list
         return
     quote = dialect.quote_char.encode()
     carry = b""
+    line_end: bytes | None = None
     fed: dict[int, Future[None]] = {}
     # The bytes are fed (hashed) in a thread, in order, while pieces are parsed.
     with path.open("rb") as handle, ThreadPoolExecutor(max_workers=1) as feeding:
@@ -821,9 +855,11 @@ def _pieces(path: Path, dialect: Dialect, encoding: str, feed: Feed, spare: list
             view.release()
             if size == len(carry):
                 break
-            cut = _record_end(data, quote, size)
+            if line_end is None:  # lines end in LF or CRLF, or (old Mac files) in CR alone
+                line_end = b"\r" if b"\n" not in data[:size] and b"\r" in data[:size] else b"\n"
+            cut = _record_end(data, quote, size, line_end)
             if cut is None:
-                cut = data.rfind(b"\n", 0, size) + 1 or None
+                cut = data.rfind(line_end, 0, size) + 1 or None
             if cut is None:
                 if size > MAX_RECORD_BYTES:
                     raise ValueError(f"a record is longer than {MAX_RECORD_BYTES >> 20} MB (no line end)")
@@ -861,11 +897,11 @@ def _buffer(spare: list[bytearray], fed: dict[int, Future[None]], size: int) -> 
     return bytearray(size)
 
 
-def _record_end(data: bytearray, quote: bytes, size: int) -> int | None:
-    """The position just after the last newline of ``data[:size]`` that is outside quotes, if any."""
+def _record_end(data: bytearray, quote: bytes, size: int, line_end: bytes = b"\n") -> int | None:
+    """The position just after the last line end of ``data[:size]`` that is outside quotes, if any."""
     quotes = data.count(quote, 0, size)
     end = size
-    while (newline := data.rfind(b"\n", 0, end)) >= 0:
+    while (newline := data.rfind(line_end, 0, end)) >= 0:
         quotes -= data.count(quote, newline, end)
         if quotes % 2 == 0:
             return newline + 1

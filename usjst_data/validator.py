@@ -366,7 +366,7 @@ def _profile_problems(descriptor: Any, shown: str) -> Iterator[Problem]:
     """Conformance to the Data Package v2 profile, which also accepts v1 descriptors."""
     import jsonschema
 
-    profile = json.loads((meta.PACKAGE_ROOT / "profiles" / "datapackage-2.0.json").read_text("utf-8"))
+    profile = _profile()
     formats = jsonschema.FormatChecker(formats=())
     formats.checks("date-time", raises=ValueError)(_is_date_time)
     formats.checks("email")(lambda value: not isinstance(value, str) or _EMAIL.fullmatch(value) is not None)
@@ -383,6 +383,45 @@ def _profile_problems(descriptor: Any, shown: str) -> Iterator[Problem]:
         if pointer not in reported:  # one problem per place: the first error says what is wrong there
             reported.add(pointer)
             yield Problem("descriptor-error", _schema_message(error), file=shown, field=pointer)
+
+
+_ITEM_TYPES = ["string", "integer", "boolean", "number", "datetime", "date", "time"]
+
+
+def _profile() -> dict[str, Any]:
+    """The Data Package v2 profile, where it contradicts the spec's text mended to follow the text.
+
+    - ``fieldsMatch`` is a string, not an array (frictionlessdata/datapackage#965, fixed in 2.1).
+    - The ``list`` field type is missing from the fields (frictionlessdata/datapackage#1089, fixed in 2.1).
+    """
+    profile: dict[str, Any] = json.loads((meta.PACKAGE_ROOT / "profiles" / "datapackage-2.0.json").read_text("utf-8"))
+
+    def mend(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("properties"), dict) and "fieldsMatch" in node["properties"]:
+                node["properties"]["fieldsMatch"] = {"type": "string", "enum": list(FIELDS_MATCH)}
+            for value in node.values():
+                mend(value)
+        elif isinstance(node, list):
+            for value in node:
+                mend(value)
+
+    mend(profile)
+    fields = profile["properties"]["resources"]["items"]["properties"]["schema"]["properties"]["fields"]["items"]
+    fields["oneOf"].append(
+        {
+            "type": "object",
+            "required": ["name", "type"],
+            "properties": {
+                "name": {"type": "string"},
+                "type": {"enum": ["list"]},
+                "delimiter": {"type": "string"},
+                "itemType": {"enum": _ITEM_TYPES},
+                "constraints": {"type": "object"},
+            },
+        }
+    )
+    return profile
 
 
 Owners = dict[tuple[int, int], list[int]]  # (resource, distinct field) -> the fields of that shape
@@ -805,15 +844,25 @@ def _check_table(
         if fields is None:
             return None
         names = [f.name for f in fields]
-        header = _header_order(path, dialect, encoding, names, report, where) if dialect.header else names
+        match = schema.get("fieldsMatch", "exact")
+        match = match if match in FIELDS_MATCH else "exact"  # the profile check reports another value
+        header = _header_order(path, dialect, encoding, names, match, report, where) if dialect.header else names
         if header is None:
             return None
         order = header
-        declared = schema.get("missingValues", [""])
-        missing = [str(m) for m in declared] if isinstance(declared, list) else [""]
+        fields = [f for f in fields if f.name in order]  # fieldsMatch may let fields be absent
+        missing = _missing_values(schema.get("missingValues", [""]))
+    null_sequence = (resource.get("dialect") or {}).get("nullSequence")
+    if isinstance(null_sequence, str):
+        missing = [*missing, null_sequence]
+    # Fields with their own missingValues (v2): then every column's missing values are applied after parsing.
+    own = {f.name: _missing_values(f.spec["missingValues"]) for f in fields if "missingValues" in f.spec}
+    nulls = {n: own.get(n, missing) for n in order} if own else None
     table = Table(name=name, file=shown, first_row=2 if dialect.header else 1)
     try:
-        _read_and_check(path, order, fields, dialect, encoding, missing, table, report, progress, keep, feed)
+        _read_and_check(
+            path, order, fields, dialect, encoding, [] if nulls else missing, table, report, progress, keep, feed, nulls
+        )
     except Unparsable as exc:
         # Only the parser's, the decoder's and the reader's errors are the file's; any other
         # exception is a fault of this program, not of the file, and is not disguised as one.
@@ -822,6 +871,13 @@ def _check_table(
             report.add(Problem("dialect-error", f"cannot parse the file: {reason}", **where))
         return None
     return table
+
+
+def _missing_values(declared: Any) -> list[str]:
+    """Missing values as text, from strings or v2 objects (``{"value": "-99", "label": ...}``)."""
+    if not isinstance(declared, list):
+        return [""]
+    return [str(m.get("value")) if isinstance(m, dict) else str(m) for m in declared]
 
 
 def _encoding(resource: dict[str, Any], report: Report, where: dict[str, Any]) -> str | None:
@@ -839,8 +895,9 @@ def _encoding(resource: dict[str, Any], report: Report, where: dict[str, Any]) -
 
 def _dialect(resource: dict[str, Any], report: Report, where: dict[str, Any]) -> Dialect | None:
     """The resource's CSV dialect, or None (and a problem) when it cannot describe a CSV file."""
+    tabs = str(resource.get("format", "")).lower() == "tsv" or str(resource.get("path", "")).lower().endswith(".tsv")
     try:
-        return Dialect.parse(resource.get("dialect"))
+        return Dialect.parse(resource.get("dialect"), delimiter="\t" if tabs else ",")
     except DialectError as exc:
         report.add(Problem("dialect-error", str(exc), **where))
         return None
@@ -945,8 +1002,48 @@ def _undecodable(path: Path, encoding: str) -> tuple[int, int, str] | None:
     return None
 
 
+FIELDS_MATCH = ("exact", "equal", "subset", "superset", "partial")
+
+
+def _matched_order(
+    header: list[str], names: list[str], match: str, report: Report, where: dict[str, Any]
+) -> list[str] | None:
+    """Column names for a header matched by name (``fieldsMatch`` other than exact), after its problems.
+
+    equal: the same fields in any order; subset: every field, and maybe more labels; superset: only
+    fields, maybe not all; partial: at least one field. Labels that are no field are not checked.
+    """
+    known = set(names)
+    order: list[str] = []
+    for number, label in enumerate(header, 1):
+        if label in order or label not in known:
+            if label in order:
+                report.add(Problem("header-error", f"label {shorten(label)!r} appears twice", row=1, **where))
+            order.append(f"\x00label {number}")  # read, not checked
+        else:
+            order.append(label)
+    missing = [n for n in names if n not in order]
+    extra = [label for label, name in zip(header, order, strict=True) if name.startswith("\x00")]
+    if missing and match in ("equal", "subset"):
+        message = f"fields missing from the header (fieldsMatch {match}): {shorten(', '.join(missing), 160)}"
+        report.add(Problem("header-error", message, row=1, **where))
+    if extra and match in ("equal", "superset"):
+        message = f"labels that are no field (fieldsMatch {match}): {shorten(', '.join(extra), 160)}"
+        report.add(Problem("header-error", message, row=1, **where))
+    if len(missing) == len(names):
+        report.add(Problem("header-error", "no label of the header is a field of the schema", row=1, **where))
+        return None
+    return order
+
+
 def _header_order(
-    path: Path, dialect: Dialect, encoding: str, names: list[str], report: Report, where: dict[str, Any]
+    path: Path,
+    dialect: Dialect,
+    encoding: str,
+    names: list[str],
+    match: str,
+    report: Report,
+    where: dict[str, Any],
 ) -> list[str] | None:
     """The column names to read the file with, after reporting any header problem; None to stop."""
     try:
@@ -959,6 +1056,8 @@ def _header_order(
         return None
     if header == names:
         return names
+    if match != "exact":
+        return _matched_order(header, names, match, report, where)
     if sorted(header) == sorted(names) and len(set(header)) == len(header):
         report.add(
             Problem(
@@ -1005,6 +1104,7 @@ def _read_and_check(
     progress: Progress | None,
     keep: set[str] | None,
     feed: Feed | None,
+    nulls: dict[str, list[str]] | None = None,
 ) -> None:
     import pyarrow as pa
 
@@ -1020,7 +1120,10 @@ def _read_and_check(
             _report_invalid_rows(table, piece.rejected, len(names), report, keep_text=keep is None)
             if report.full:
                 return
-            batch = _drop_blank_rows(batch, table, offset, "" in missing, report)
+            if nulls:
+                batch = _apply_missing(batch, nulls)
+            empty_is_missing = all("" in v for v in nulls.values()) if nulls else "" in missing
+            batch = _drop_blank_rows(batch, table, offset, empty_is_missing, report)
             if batch.num_rows:
                 _check_batch(batch, fields, table, report, pool, offset)
             for n, parts in kept.items():
@@ -1076,6 +1179,18 @@ def _ahead(pieces: Iterator[Piece]) -> Generator[Piece]:
             with contextlib.suppress(queue.Empty):
                 ready.get(timeout=0.05)
         thread.join()
+
+
+def _apply_missing(batch: Any, nulls: dict[str, list[str]]) -> Any:
+    """The batch with each column's missing values made null."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    columns = []
+    for name, column in zip(batch.column_names, batch.columns, strict=True):
+        missing = pc.is_in(column, value_set=pa.array(nulls.get(name, [""]), pa.string()))
+        columns.append(pc.if_else(missing, pa.scalar(None, pa.string()), column))
+    return pa.table(columns, names=batch.column_names)
 
 
 def _drop_blank_rows(batch: Any, table: Table, offset: int, empty_is_missing: bool, report: Report) -> Any:
