@@ -13,10 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from usjst_data import validator
+from usjst_data import keys as key_checks
+from usjst_data.keys import _duplicates
 from usjst_data.report import Report
 from usjst_data.tablecheck import TYPE_PATTERNS, FieldSpec, Table, calendar_dates, check_cells, real_dates
-from usjst_data.validator import _duplicates
 
 
 def _problems(spec: dict[str, Any], values: list[str | None]) -> list[tuple[str, int | None, str | None]]:
@@ -111,7 +111,7 @@ def test_repeated_keys_name_the_row_they_repeat(keys: list[str | None], rejected
     table = Table(name="t", file="t.csv", num_rows=len(keys), rejected=[3] if rejected else [])
     table.columns = {"id": pa.chunked_array([pa.array(keys[:5], pa.string()), pa.array(keys[5:], pa.string())])}
     report = Report(target="t", max_per_kind=None)
-    with ThreadPoolExecutor(max_workers=2) as pool, mock.patch.object(validator, "_part_count", return_value=parts):
+    with ThreadPoolExecutor(max_workers=2) as pool, mock.patch.object(key_checks, "_part_count", return_value=parts):
         _duplicates(table, ["id"], "primary-key-error", report, pool)
     first: dict[str, int] = {}
     expected = []

@@ -2,6 +2,9 @@
 
 Steps 1–3 work for any Data Package (v2, and v1 descriptors); a package named ``usjst-data``
 also gets the domain rules of the models (step 4). Bad input never raises: it becomes problems.
+This module reads the resources and drives the checks; ``descriptor`` reads and profile-checks the
+descriptor, ``sources`` turns compressed, JSON and inline tables into CSV, ``tablecheck`` parses
+and checks the cells, ``keys`` checks primary, unique and foreign keys, ``problems`` lists the codes.
 """
 
 from __future__ import annotations
@@ -12,17 +15,18 @@ import contextlib
 import csv
 import functools
 import hashlib
-import json
 import re
 import sys
 from collections.abc import Callable, Generator, Iterator
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import meta
+from .descriptor import FIELDS_MATCH, JsonError, Resource, profile_problems, read_json, read_yaml
 from .errors import PackageError, SeedError
+from .keys import as_list, key_columns, key_definition_problems, key_problems
 from .report import DEFAULT_PER_KIND, Problem, Report, printable, shorten
 from .sources import COMPRESSIONS, JSON_FORMATS
 from .tablecheck import (
@@ -148,46 +152,25 @@ def validate(path: Path | str | None = None, options: Options | None = None) -> 
         report.add(Problem(f"{language.lower()}-error", f"descriptor is not valid {language}: {exc}", file=target.name))
         return report
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
-        report.extend(_profile_problems(descriptor, target.name))
+        report.extend(profile_problems(descriptor, target.name))
         if not report.problems:  # the profile accepts a package without resources only in v1 terms
             report.add(Problem("descriptor-error", "a data package needs a resources array", file=target.name))
         return report
     ours = descriptor.get("name") == meta.NAME
     with ThreadPoolExecutor(max_workers=1) as pool:
         # The profile check is Python work: it runs while the tables are parsed, which frees the GIL.
-        profile = pool.submit(lambda: list(_profile_problems(descriptor, target.name)))
+        profile = pool.submit(lambda: list(profile_problems(descriptor, target.name)))
         resources = _resources(descriptor["resources"], target.parent, report)
         report.extend(key_definition_problems(resources))
         tables = _validate_resources(resources, target.parent, report, options.progress, ours)
         report.extend(profile.result())
     if not report.full:
-        _key_problems(resources, tables, report)
+        key_problems(resources, tables, report)
     if ours and not report.full:
         from .domain import domain_problems
 
         report.extend(domain_problems(tables, {r.name for r in resources}))
     return report
-
-
-@dataclass
-class Resource:
-    """A resource of the descriptor, with its schema read (from its file when given by path)."""
-
-    name: str
-    spec: dict[str, Any]
-    schema: dict[str, Any] | None
-    pointer: str  # where the descriptor defines it: /resources/<index>
-
-    @property
-    def schema_broken(self) -> bool:
-        """A schema is given but cannot be used (a problem says why): the rows cannot be checked."""
-        return self.schema is None and self.spec.get("schema") is not None
-
-    @property
-    def field_names(self) -> list[str] | None:
-        if self.schema is None:
-            return None
-        return [str(f.get("name")) for f in self.schema["fields"] if isinstance(f, dict)]
 
 
 def _resources(specs: list[Any], base: Path, report: Report) -> list[Resource]:
@@ -208,59 +191,6 @@ def _resources(specs: list[Any], base: Path, report: Report) -> list[Resource]:
     return resources
 
 
-def key_definition_problems(resources: list[Resource]) -> Iterator[Problem]:
-    """Keys that name fields or resources that do not exist: they could not be checked, so they are errors."""
-    by_name = {r.name: r for r in resources}
-    for resource in resources:
-        names, schema = resource.field_names, resource.schema
-        if names is None or schema is None:
-            continue
-        where: dict[str, Any] = {"resource": resource.name}
-        keys = [("primaryKey", schema["primaryKey"])] if schema.get("primaryKey") is not None else []
-        uniques = schema.get("uniqueKeys")
-        if uniques is not None:
-            keys += [("uniqueKeys", u) for u in uniques] if isinstance(uniques, list) else [("uniqueKeys", uniques)]
-        for label, key in keys:
-            if not _as_list(key):
-                yield Problem("schema-error", f"{label} must name fields, got {shorten(key)}", **where)
-            for unknown in [f for f in _as_list(key) if f not in names]:
-                yield Problem("schema-error", f"{label} names {shorten(unknown)!r}, not a field", **where)
-        foreign = schema.get("foreignKeys")
-        if foreign is not None and not isinstance(foreign, list):
-            yield Problem("schema-error", f"foreignKeys must be an array, got {shorten(foreign)}", **where)
-            continue
-        for fk in foreign or []:
-            yield from _foreign_key_problems(fk, resource, by_name, names)
-
-
-def _foreign_key_problems(
-    fk: Any, resource: Resource, by_name: dict[str, Resource], names: list[str]
-) -> Iterator[Problem]:
-    where: dict[str, Any] = {"resource": resource.name}
-    reference = fk.get("reference") if isinstance(fk, dict) else None
-    if not isinstance(reference, dict):
-        yield Problem("schema-error", f"a foreign key needs fields and a reference, got {shorten(fk)}", **where)
-        return
-    fields, ref_fields = _as_list(fk.get("fields")), _as_list(reference.get("fields"))
-    label = ",".join(fields)
-    if not fields or not ref_fields or len(fields) != len(ref_fields):
-        message = f"a foreign key needs as many fields as its reference names, got {shorten(fk)}"
-        yield Problem("schema-error", message, field=label or None, **where)
-        return
-    for unknown in [f for f in fields if f not in names]:
-        yield Problem("schema-error", f"foreign key field {shorten(unknown)!r} is not a field", field=label, **where)
-    target_name = reference.get("resource") or resource.name
-    target = by_name.get(str(target_name))
-    if target is None:
-        message = f"foreign key refers to resource {shorten(target_name)!r}, which does not exist"
-        yield Problem("schema-error", message, field=label, **where)
-        return
-    known = target.field_names
-    for unknown in [f for f in ref_fields if known is not None and f not in known]:
-        message = f"foreign key refers to {shorten(unknown)!r}, not a field of {shorten(target.name)!r}"
-        yield Problem("schema-error", message, field=label, **where)
-
-
 def _validate_seeds(folder: Path, report: Report) -> None:
     from .rules import check
     from .seeds import read_seeds
@@ -272,228 +202,6 @@ def _validate_seeds(folder: Path, report: Report) -> None:
         return
     report.tables.update({name: len(rows) for name, rows in data.tables.items()})
     report.extend(check(data))
-
-
-class JsonError(ValueError):
-    """A descriptor or schema that is not strict JSON."""
-
-
-_JSON_LIMIT = 64 << 20  # bytes: descriptors and schemas are small; a larger one is not read whole
-
-
-def read_json(path: Path) -> Any:
-    """The JSON in ``path``, strictly: UTF-8, no NaN or Infinity, no repeated key, bounded size and depth.
-
-    PackageError when the file cannot be read at all (the caller cannot validate); JsonError when
-    it is not JSON as the spec means it.
-    """
-    content = _read_bounded(path)
-    try:
-        return json.loads(content.decode("utf-8"), parse_constant=_no_constant, object_pairs_hook=_unique_keys)
-    except UnicodeDecodeError as exc:
-        raise JsonError(f"not UTF-8 at byte {exc.start}") from None
-    except json.JSONDecodeError as exc:
-        raise JsonError(shorten(str(exc), 200)) from None
-    except RecursionError:
-        raise JsonError("nested too deeply") from None
-
-
-def _read_bounded(path: Path) -> bytes:
-    """The bytes of a descriptor or schema; PackageError when unreadable, JsonError when too large."""
-    try:
-        with path.open("rb") as handle:
-            content = handle.read(_JSON_LIMIT + 1)
-    except OSError as exc:
-        raise PackageError(f"{printable(str(path))}: cannot read: {exc.strerror}") from None
-    if len(content) > _JSON_LIMIT:
-        raise JsonError(f"larger than {_JSON_LIMIT >> 20} MB")
-    return content
-
-
-def read_yaml(path: Path) -> Any:
-    """The YAML descriptor in ``path`` as JSON data: no aliases (a "billion laughs" file), no repeated key.
-
-    Timestamps stay text, as in JSON. JsonError when it is not such YAML.
-    """
-    import yaml
-
-    class Loader(yaml.SafeLoader):
-        def compose_node(self, parent: Any, index: Any) -> Any:
-            if self.check_event(yaml.AliasEvent):
-                raise JsonError("aliases (&anchor and *alias) are not allowed in a descriptor")
-            return super().compose_node(parent, index)
-
-        def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
-            seen: set[Any] = set()
-            for key_node, _ in node.value:
-                key = self.construct_object(key_node, deep=True)
-                if not isinstance(key, str | int | float | bool) or key is None:
-                    raise JsonError(f"mapping keys must be text, got {shorten(key)}")
-                if key in seen:
-                    raise JsonError(f"key {shorten(key)!r} appears twice in one mapping")
-                seen.add(key)
-            return super().construct_mapping(node, deep=deep)
-
-    # Timestamps stay text, as in JSON.
-    Loader.yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-
-    content = _read_bounded(path)
-    try:
-        return yaml.load(content.decode("utf-8"), Loader=Loader)  # a SafeLoader: builds plain data only
-    except UnicodeDecodeError as exc:
-        raise JsonError(f"not UTF-8 at byte {exc.start}") from None
-    except (yaml.YAMLError, RecursionError) as exc:
-        raise JsonError(shorten(str(exc).replace("\n", " "), 200)) from None
-
-
-def _no_constant(name: str) -> Any:
-    raise JsonError(f"{name} is not a JSON value")
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result = dict(pairs)
-    if len(result) != len(pairs):
-        seen: set[str] = set()
-        repeated = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
-        raise JsonError(f"key {shorten(repeated)!r} appears twice in one object")
-    return result
-
-
-def _profile_problems(descriptor: Any, shown: str) -> Iterator[Problem]:
-    """Conformance to the Data Package v2 profile, which also accepts v1 descriptors."""
-    import jsonschema
-
-    profile = _profile()
-    formats = jsonschema.FormatChecker(formats=())
-    formats.checks("date-time", raises=ValueError)(_is_date_time)
-    formats.checks("email")(lambda value: not isinstance(value, str) or _EMAIL.fullmatch(value) is not None)
-    validator = jsonschema.Draft7Validator(profile, format_checker=formats)
-    reduced, owners = _distinct_fields(descriptor)
-    reported: set[str] = set()
-    try:
-        found = [(path, error) for error in validator.iter_errors(reduced) for path in _places(error, owners)]
-    except RecursionError:
-        yield Problem("descriptor-error", "descriptor is nested too deeply to check", file=shown)
-        return
-    for path, error in sorted(found, key=lambda item: [str(p) for p in item[0]]):
-        pointer = "/" + "/".join(str(p) for p in path)
-        if pointer not in reported:  # one problem per place: the first error says what is wrong there
-            reported.add(pointer)
-            yield Problem("descriptor-error", _schema_message(error), file=shown, field=pointer)
-
-
-_ITEM_TYPES = ["string", "integer", "boolean", "number", "datetime", "date", "time"]
-
-
-def _profile() -> dict[str, Any]:
-    """The Data Package v2 profile, where it contradicts the spec's text mended to follow the text.
-
-    - ``fieldsMatch`` is a string, not an array (frictionlessdata/datapackage#965, fixed in 2.1).
-    - The ``list`` field type is missing from the fields (frictionlessdata/datapackage#1089, fixed in 2.1).
-    """
-    profile: dict[str, Any] = json.loads((meta.PACKAGE_ROOT / "profiles" / "datapackage-2.0.json").read_text("utf-8"))
-
-    def mend(node: Any) -> None:
-        if isinstance(node, dict):
-            if isinstance(node.get("properties"), dict) and "fieldsMatch" in node["properties"]:
-                node["properties"]["fieldsMatch"] = {"type": "string", "enum": list(FIELDS_MATCH)}
-            for value in node.values():
-                mend(value)
-        elif isinstance(node, list):
-            for value in node:
-                mend(value)
-
-    mend(profile)
-    fields = profile["properties"]["resources"]["items"]["properties"]["schema"]["properties"]["fields"]["items"]
-    fields["oneOf"].append(
-        {
-            "type": "object",
-            "required": ["name", "type"],
-            "properties": {
-                "name": {"type": "string"},
-                "type": {"enum": ["list"]},
-                "delimiter": {"type": "string"},
-                "itemType": {"enum": _ITEM_TYPES},
-                "constraints": {"type": "object"},
-            },
-        }
-    )
-    return profile
-
-
-Owners = dict[tuple[int, int], list[int]]  # (resource, distinct field) -> the fields of that shape
-
-
-def _distinct_fields(descriptor: Any) -> tuple[Any, Owners]:
-    """The descriptor with each schema's fields reduced to their distinct shapes (names aside).
-
-    A table of 100,000 columns has a handful of field shapes: the profile, whose field schema is
-    slow to check, checks each shape once. ``owners`` maps each shape back to its fields.
-    """
-    owners: Owners = {}
-    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
-        return descriptor, owners
-    resources = []
-    for i, resource in enumerate(descriptor["resources"]):
-        schema = resource.get("schema") if isinstance(resource, dict) else None
-        if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
-            resources.append(resource)
-            continue
-        shapes: dict[str, int] = {}
-        fields: list[Any] = []
-        for j, field in enumerate(schema["fields"]):
-            named = isinstance(field, dict) and isinstance(field.get("name"), str)
-            shape = {**field, "name": "field"} if named else field
-            key = json.dumps(shape, sort_keys=True, default=str)
-            if key not in shapes:
-                shapes[key] = len(fields)
-                fields.append(shape)
-            owners.setdefault((i, shapes[key]), []).append(j)
-        resources.append({**resource, "schema": {**schema, "fields": fields}})
-    return {**descriptor, "resources": resources}, owners
-
-
-def _places(error: Any, owners: Owners) -> list[list[Any]]:
-    """Where an error of the reduced descriptor is in the real one: at every field of its shape."""
-    path = list(error.absolute_path)
-    if len(path) > 4 and path[0] == "resources" and path[2:4] == ["schema", "fields"]:
-        fields = owners.get((path[1], path[4]))
-        if fields is not None:
-            return [[*path[:4], j, *path[5:]] for j in fields]
-    return [path]
-
-
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
-
-
-def _is_date_time(value: Any) -> bool:
-    """RFC 3339 date-time, as JSON Schema's ``date-time`` format means it."""
-    import datetime
-
-    if not isinstance(value, str):
-        return True
-    if not _DATE_TIME.fullmatch(value):
-        return False
-    datetime.datetime.fromisoformat(value.upper().replace("Z", "+00:00"))  # ValueError: no such day or time
-    return True
-
-
-def _schema_message(error: Any) -> str:
-    """The error's message, with the value it quotes shortened so that the reason stays visible."""
-
-    def message(e: Any) -> str:
-        quoted = repr(e.instance)
-        text = str(e.message)
-        return text.replace(quoted, shorten(quoted, 60), 1) if len(quoted) > 60 else text
-
-    if error.validator == "oneOf" and error.context:
-        best = min(error.context, key=lambda e: len(list(e.absolute_path)))
-        return shorten(f"{message(error)}: {message(best)}", 300)
-    return shorten(message(error), 300)
 
 
 def _safe_path(relative: Any, base: Path) -> Path | None:
@@ -523,7 +231,7 @@ def _validate_resources(
     resources: list[Resource], base: Path, report: Report, progress: Progress | None, ours: bool
 ) -> dict[str, Table]:
     tables: dict[str, Table] = {}
-    needed = _key_columns(resources)
+    needed = key_columns(resources)
     for resource in resources:
         if report.full:
             break
@@ -538,32 +246,6 @@ def _validate_resources(
             tables[resource.name] = table
             report.tables[resource.name] = table.num_rows
     return tables
-
-
-def _key_columns(resources: list[Resource]) -> dict[str, set[str]]:
-    """Per resource, the columns the key checks read: primary, unique and foreign keys, both ends."""
-    needed: dict[str, set[str]] = {}
-    for resource in resources:
-        schema = resource.schema
-        if schema is None:
-            continue
-        columns = needed.setdefault(resource.name, set())
-        columns.update(_as_list(schema.get("primaryKey")))
-        for unique in _list(schema.get("uniqueKeys")):
-            columns.update(_as_list(unique))
-        for spec in schema["fields"]:
-            if (
-                isinstance(spec, dict)
-                and isinstance(spec.get("constraints"), dict)
-                and spec["constraints"].get("unique")
-            ):
-                columns.add(str(spec.get("name")))
-        for fk in _list(schema.get("foreignKeys")):
-            if isinstance(fk, dict) and isinstance(fk.get("reference"), dict):
-                columns.update(_as_list(fk.get("fields")))
-                target = fk["reference"].get("resource") or resource.name
-                needed.setdefault(str(target), set()).update(_as_list(fk["reference"].get("fields")))
-    return needed
 
 
 # Formats read as delimited text; the others a table may come in, which are reported as not read.
@@ -905,7 +587,7 @@ def _dialect(resource: dict[str, Any], report: Report, where: dict[str, Any]) ->
 
 def _fields(schema: dict[str, Any], report: Report, where: dict[str, Any]) -> list[FieldSpec] | None:
     """The schema's fields ready to check, or None (and problems) when the schema cannot be checked against."""
-    primary = set(_as_list(schema.get("primaryKey")))
+    primary = set(as_list(schema.get("primaryKey")))
     fields = [FieldSpec.parse(f, key=str(f.get("name")) in primary) for f in schema["fields"] if isinstance(f, dict)]
     names = [f.name for f in fields]
     if len(set(names)) != len(names):
@@ -1000,9 +682,6 @@ def _undecodable(path: Path, encoding: str) -> tuple[int, int, str] | None:
             offset += len(chunk)
             lines += chunk.count(b"\n")
     return None
-
-
-FIELDS_MATCH = ("exact", "equal", "subset", "superset", "partial")
 
 
 def _matched_order(
@@ -1249,189 +928,3 @@ def _report_invalid_rows(
             report.add(Problem("quote-error", "a quoted cell is not closed; the rest of the file is one cell", **where))
         else:
             report.add(Problem("ragged-row", f"row has {actual} cells; the header has {width}", **where))
-
-
-def _as_list(value: Any) -> list[str]:
-    return [value] if isinstance(value, str) else [str(v) for v in value] if isinstance(value, list) else []
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _key(table: Table, fields: list[str]) -> Any:
-    """One string per row for a (possibly composite) key; null when any part is missing."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    parts = [table.columns[f] for f in fields]
-    if len(parts) == 1:
-        return parts[0]
-    return pc.binary_join_element_wise(*parts, pa.scalar("\x1f"), null_handling="emit_null")
-
-
-def _duplicates(table: Table, fields: list[str], code: str, report: Report, pool: Executor) -> None:
-    """Rows whose key repeats an earlier row's, each with the row it repeats.
-
-    Equal keys share their last byte, so the keys are split on it into parts, hashed in parallel:
-    one per core, or more and smaller ones for very many keys, which keeps each hash table small.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if any(f not in table.columns for f in fields) or table.num_rows < 2:
-        return
-    key = _key(table, fields)
-    count = _part_count(len(key))
-    last = pc.binary_slice(key.cast(pa.binary()), -1) if count > 1 else None
-    found = [r for r in pool.map(lambda part: _repeats(*_part(key, last, part, count)), range(count)) if r]
-    if not found:
-        return
-    repeats = pa.concat_arrays([r for r, _ in found])
-    firsts = pa.concat_arrays([f for _, f in found])
-    total = len(repeats)
-    label = ",".join(fields)
-    kind = (table.name, code, label)
-    order = pc.sort_indices(repeats).slice(0, min(total, report.room(kind)))
-    positions = repeats.take(order).to_pylist()
-    first_places = table.places(firsts.take(order).to_pylist())
-    problems = []
-    for value, (file, row), first in zip(
-        key.take(positions).to_pylist(), table.places(positions), first_places, strict=True
-    ):
-        shown = str(value).replace("\x1f", "/")
-        earlier = f"row {first[1]}" if first[0] == file else f"{first[0]} row {first[1]}"
-        problems.append(
-            Problem(
-                code,
-                f"{shown!r} repeats {earlier}",
-                file=file,
-                row=row,
-                resource=table.name,
-                field=label,
-                value=shorten(shown),
-            )
-        )
-    report.add_many(kind, problems, total)
-
-
-_PART_KEYS = 1 << 18  # keys in a part, about, when there are many: its hash table stays small
-
-
-def _part_count(keys: int) -> int:
-    """Parts to hash ``keys`` keys in: one for few, else one per core, and more for very many."""
-    if keys < 1 << 16:
-        return 1  # splitting would cost more than it saves
-    return min(256, max(cpu_count(), -(-keys // _PART_KEYS)))  # a part per last byte, at most
-
-
-def _part(key: Any, last: Any, part: int, count: int) -> tuple[Any, Any]:
-    """The table positions and the values of the keys in part ``part`` of ``count``.
-
-    Keys are split on their last byte (``last``), so equal keys share a part; missing keys are in
-    none, as they repeat nothing. With a single part, positions are None: every key, in order.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if last is None:
-        return None, key
-    ends = [bytes([b]) for b in range(part, 256, count)] + ([b""] if part == 0 else [])
-    mask = pc.is_in(last, value_set=pa.array(ends, pa.binary()))
-    return pc.indices_nonzero(mask), key.filter(mask)
-
-
-def _repeats(positions: Any, keys: Any) -> tuple[Any, Any] | None:
-    """Positions of the keys that repeat an earlier one, and of the first occurrence of each; None when all differ.
-
-    Dictionary encoding numbers the distinct keys in order of first appearance, so a key repeats an
-    earlier one exactly when its number is not above every number before it.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if len(pc.unique(keys)) - (1 if keys.null_count else 0) == len(keys) - keys.null_count:
-        return None  # the common case, settled by the cheapest hash pass: every key is distinct
-    encoded = pc.dictionary_encode(keys).chunks
-    indices = pa.concat_arrays([chunk.indices for chunk in encoded])
-    numbers = pc.fill_null(indices.cast(pa.int64()), -1)  # a missing key repeats nothing
-    highest = pc.cumulative_max(numbers)
-    before = pa.concat_arrays([pa.array([-1], pa.int64()), highest.slice(0, len(highest) - 1)])
-    repeats = pc.indices_nonzero(pc.and_(pc.greater_equal(numbers, 0), pc.less_equal(numbers, before)))
-    firsts = pc.indices_nonzero(pc.greater(numbers, before)).take(numbers.take(repeats))
-    if positions is None:
-        return repeats, firsts
-    return positions.take(repeats), positions.take(firsts)
-
-
-def _key_problems(resources: list[Resource], tables: dict[str, Table], report: Report) -> None:
-    with ThreadPoolExecutor(max_workers=cpu_count()) as pool:
-        for resource in resources:
-            if resource.schema is not None and resource.name in tables:
-                _resource_keys(resource.schema, tables[resource.name], tables, report, pool)
-
-
-def _resource_keys(
-    schema: dict[str, Any], table: Table, tables: dict[str, Table], report: Report, pool: Executor
-) -> None:
-    """Primary, unique and foreign keys of one resource."""
-    import pyarrow.compute as pc
-
-    primary = _as_list(schema.get("primaryKey"))
-    if primary:
-        _duplicates(table, primary, "primary-key-error", report, pool)
-    for spec in schema["fields"]:
-        constraints = spec.get("constraints") if isinstance(spec, dict) else None
-        if isinstance(constraints, dict) and constraints.get("unique") and primary != [spec.get("name")]:
-            _duplicates(table, [str(spec.get("name"))], "unique-error", report, pool)
-    for unique in _list(schema.get("uniqueKeys")):
-        _duplicates(table, _as_list(unique), "unique-error", report, pool)
-    for fk in _list(schema.get("foreignKeys")):
-        if not isinstance(fk, dict) or not isinstance(fk.get("reference"), dict):
-            continue
-        fields = _as_list(fk.get("fields"))
-        reference = fk["reference"]
-        target = tables.get(reference.get("resource") or table.name)
-        ref_fields = _as_list(reference.get("fields"))
-        if (
-            not fields
-            or len(fields) != len(ref_fields)  # key_definition_problems reported it
-            or target is None
-            or any(f not in table.columns for f in fields)
-            or any(f not in target.columns for f in ref_fields)
-        ):
-            continue
-        child = _key(table, fields)
-        known = _key(target, ref_fields).combine_chunks()
-        dangling = pc.fill_null(pc.and_(pc.invert(pc.is_in(child, value_set=known)), pc.is_valid(child)), False)
-        _emit_rows(
-            table,
-            dangling,
-            child,
-            "foreign-key-error",
-            ",".join(fields),
-            report,
-            _not_in(target.name, "/".join(ref_fields)),
-        )
-
-
-def _not_in(table: str, fields: str) -> Callable[[str], str]:
-    return lambda value: f"{value!r} matches no {fields} in {table}"
-
-
-def _emit_rows(
-    table: Table, mask: Any, values: Any, code: str, label: str, report: Report, message: Callable[[str], str]
-) -> None:
-    import pyarrow.compute as pc
-
-    total = pc.sum(mask).as_py() or 0
-    if not total:
-        return
-    kind = (table.name, code, label)
-    positions = pc.indices_nonzero(mask).slice(0, min(total, report.room(kind))).to_pylist()
-    cells = [str(values[p].as_py()).replace("\x1f", "/") for p in positions]
-    problems = [
-        Problem(code, message(cell), file=file, row=row, resource=table.name, field=label, value=shorten(cell))
-        for cell, (file, row) in zip(cells, table.places(positions), strict=True)
-    ]
-    report.add_many(kind, problems, total)
