@@ -316,3 +316,30 @@ def test_threads_follow_the_cpus_this_process_may_use(monkeypatch: pytest.Monkey
 
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
     assert tablecheck.cpu_count() == 1
+
+
+def test_a_table_file_on_its_own_with_or_without_a_schema(tmp_path: Path) -> None:
+    (tmp_path / "plain.csv").write_text("id,name\n1,Ann\nx,Bo\n")
+    (tmp_path / "plain.schema.yaml").write_text("fields:\n  - {name: id, type: integer}\n  - {name: name}\n")
+    alone = validate(tmp_path / "plain.csv")
+    assert (alone.valid, alone.counts()) == (True, {"unsupported": 1})
+    typed = runner.invoke(
+        app, ["validate", str(tmp_path / "plain.csv"), "--schema", str(tmp_path / "plain.schema.yaml")]
+    )
+    assert typed.exit_code == 1
+    assert "plain.csv:3: id: 'x' is not an integer [type-error]" in typed.output
+
+
+def test_a_single_resource_descriptor(tmp_path: Path) -> None:
+    (tmp_path / "plain.csv").write_text("id\n1\nx\n")
+    resource = {"name": "plain", "path": "plain.csv", "schema": {"fields": [{"name": "id", "type": "integer"}]}}
+    (tmp_path / "resource.json").write_text(json.dumps(resource))
+    assert [(p.code, p.row) for p in validate(tmp_path / "resource.json").problems] == [("type-error", 3)]
+
+
+def test_utf16_is_decoded_and_its_zero_bytes_are_no_nul(tmp_path: Path) -> None:
+    (tmp_path / "t.csv").write_bytes("id,name\n1,Ann\nx,Bö\n".encode("utf-16"))
+    schema = {"fields": [{"name": "id", "type": "integer"}, {"name": "name"}]}
+    resource = {"name": "t", "path": "t.csv", "encoding": "utf-16", "schema": schema}
+    (tmp_path / "datapackage.json").write_text(json.dumps({"resources": [resource]}))
+    assert [(p.code, p.row) for p in validate(tmp_path).problems] == [("type-error", 3)]

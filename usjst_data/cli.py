@@ -104,7 +104,10 @@ def _progress() -> tuple[Any, Progress | None]:
 def validate(
     path: Annotated[
         Path | None,
-        typer.Argument(help="A datapackage.json, a folder holding one, or a seeds/ folder; default: the shipped data."),
+        typer.Argument(
+            help="A datapackage.json or .yaml, a folder holding one, a seeds/ folder, or a table file (see --schema);"
+            " default: the shipped data."
+        ),
     ] = None,
     format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.TEXT,
     limit_errors: Annotated[
@@ -116,6 +119,9 @@ def validate(
         int, typer.Option("--max-per-kind", min=0, help="Problems kept in full per resource, code and field.")
     ] = DEFAULT_PER_KIND,
     shown: Annotated[int, typer.Option("--shown", min=0, help="Text output: problems shown per kind.")] = DEFAULT_SHOWN,
+    schema: Annotated[
+        Path | None, typer.Option("--schema", help="A Table Schema (JSON or YAML) for a table file given as PATH.")
+    ] = None,
 ) -> None:
     """Check a data package: descriptor, files and hashes, every cell, keys, and the domain rules.
 
@@ -131,7 +137,12 @@ def validate(
         raise typer.BadParameter(str(exc), param_hint="--pick/--skip") from None
     bar, progress = _progress() if format is Format.TEXT else (None, None)
     options = Options(
-        max_per_kind=max_per_kind, limit_errors=limit_errors, pick=picked, skip=skipped, progress=progress
+        max_per_kind=max_per_kind,
+        limit_errors=limit_errors,
+        pick=picked,
+        skip=skipped,
+        progress=progress,
+        schema=schema,
     )
     try:
         if bar is not None:

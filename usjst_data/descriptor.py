@@ -42,7 +42,11 @@ class Resource:
 
 
 class JsonError(ValueError):
-    """A descriptor or schema that is not strict JSON."""
+    """A descriptor or schema that is not strict JSON (or YAML): the problem's code and file come with it."""
+
+    def __init__(self, message: str, code: str = "json-error", file: str | None = None) -> None:
+        super().__init__(message)
+        self.code, self.file = code, file
 
 
 _JSON_LIMIT = 64 << 20  # bytes: descriptors and schemas are small; a larger one is not read whole

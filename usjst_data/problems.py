@@ -5,7 +5,6 @@ against it, a report knows each code's severity from it (even for problems only 
 ``docs/problems.md`` is generated from it (``python -m usjst_data.problems``).
 """
 
-# ruff: noqa: E501  (the catalogue reads best as a table, one code a line)
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -56,7 +55,13 @@ CODES: dict[str, Code] = {
         Code(
             "encoding-error",
             "Encoding",
-            "The file does not decode in its encoding, has a NUL byte or a byte-order mark, or names an unknown encoding.",
+            "The file does not decode in its encoding, has a NUL byte, or names an unknown encoding.",
+        ),
+        Code(
+            "byte-order-mark",
+            "Byte-order mark",
+            "A UTF-8 file starts with a byte-order mark; it is skipped.",
+            "warning",
         ),
         Code("dialect-error", "Dialect", "The CSV dialect is not usable, or the file cannot be parsed with it."),
         Code("source-error", "Inline data", "Inline `data` is not an array of rows."),

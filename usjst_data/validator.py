@@ -59,7 +59,8 @@ def default_package() -> Path:
 
 
 def locate(path: Path | str | None) -> Path:
-    """The descriptor or seeds folder for ``path``: a datapackage.json, or a folder holding one."""
+    """What ``path`` names to validate: a descriptor (package or resource, JSON or YAML), a folder
+    holding a datapackage.json or .yaml, a seeds folder, or a table file on its own."""
     if path is None:
         shipped = default_package()
         if not shipped.is_file():
@@ -76,7 +77,7 @@ def locate(path: Path | str | None) -> Path:
             return target
         raise PackageError(f"{path}: no datapackage.json found (give a descriptor or a folder holding one)")
     if not target.is_file():
-        raise PackageError(f"{path}: no such file; give a datapackage.json or a folder holding one")
+        raise PackageError(f"{path}: no such file; give a datapackage.json, a folder holding one, or a table file")
     return target
 
 
@@ -89,6 +90,7 @@ class Options:
     pick: frozenset[str] = frozenset()
     skip: frozenset[str] = frozenset()
     progress: Progress | None = None
+    schema: Path | str | None = None  # a Table Schema for a table file given on its own
 
 
 _PR_SET_THP_DISABLE = 41  # from <linux/prctl.h>
@@ -144,13 +146,21 @@ def validate(path: Path | str | None = None, options: Options | None = None) -> 
     if target.is_dir():
         _validate_seeds(target, report)
         return report
-    yaml = target.suffix.lower() in (".yaml", ".yml")
     try:
-        descriptor = read_yaml(target) if yaml else read_json(target)
+        if target.suffix.lower() in DESCRIPTOR_SUFFIXES:
+            descriptor = _read_descriptor(target)
+        else:  # a table file on its own, with the schema given beside it, if any
+            schema = _read_descriptor(Path(options.schema)) if options.schema is not None else None
+            descriptor = {"resources": [_table_resource(target, schema)]}
     except JsonError as exc:
-        language = "YAML" if yaml else "JSON"
-        report.add(Problem(f"{language.lower()}-error", f"descriptor is not valid {language}: {exc}", file=target.name))
+        report.add(Problem(exc.code, str(exc), file=exc.file))
         return report
+    if (
+        isinstance(descriptor, dict)
+        and "resources" not in descriptor
+        and ("path" in descriptor or "data" in descriptor)
+    ):
+        descriptor = {"resources": [descriptor]}  # a single resource descriptor
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         report.extend(profile_problems(descriptor, target.name))
         if not report.problems:  # the profile accepts a package without resources only in v1 terms
@@ -189,6 +199,25 @@ def _resources(specs: list[Any], base: Path, report: Report) -> list[Resource]:
         seen.add(name)
         resources.append(Resource(name, spec, _schema(spec.get("schema"), base, name, report), pointer))
     return resources
+
+
+DESCRIPTOR_SUFFIXES = (".json", ".yaml", ".yml")
+
+
+def _read_descriptor(path: Path) -> Any:
+    """A descriptor or schema in JSON or YAML; JsonError (with its code and file) when it is neither."""
+    yaml = path.suffix.lower() in (".yaml", ".yml")
+    try:
+        return read_yaml(path) if yaml else read_json(path)
+    except JsonError as exc:
+        language = "YAML" if yaml else "JSON"
+        raise JsonError(f"not valid {language}: {exc}", code=f"{language.lower()}-error", file=path.name) from None
+
+
+def _table_resource(path: Path, schema: Any) -> dict[str, Any]:
+    """The resource of a table file given on its own: named after the file, with the schema if any."""
+    name = re.sub(r"[^a-z0-9._-]+", "-", path.name.partition(".")[0].lower()).strip("-") or "table"
+    return {"name": name, "path": path.name, **({"schema": schema} if schema is not None else {})}
 
 
 def _validate_seeds(folder: Path, report: Report) -> None:
@@ -296,7 +325,9 @@ def _validate_resource(
     parts: list[Table] = []
     fmt, compression = _format(spec, files[0][0])
     tabular = fmt in TEXT_FORMATS | JSON_FORMATS or spec.get("type") == "table" or schema is not None
-    text = tabular and compression is None and fmt in TEXT_FORMATS
+    # NUL bytes are looked for in text of encodings where a NUL byte is a NUL character.
+    wide = str(spec.get("encoding", "")).lower().replace("_", "-").startswith(("utf-16", "utf-32"))
+    text = tabular and compression is None and fmt in TEXT_FORMATS and not wide
     integrity = _Integrity(spec, name, shown, text=text)
     unread = f"{compression}-compressed" if compression and compression not in COMPRESSIONS else None
     unread = unread or (f"in the {fmt} format" if fmt in OTHER_TABLE_FORMATS else None)
@@ -513,7 +544,13 @@ def _check_table(
         leading = handle.read(3)
     if leading == b"\xef\xbb\xbf":
         report.add(
-            Problem("encoding-error", "file starts with a UTF-8 byte-order mark; save it without one", row=1, **where)
+            Problem(
+                "byte-order-mark",
+                "file starts with a UTF-8 byte-order mark, which was skipped; save it without one",
+                row=1,
+                severity="warning",
+                **where,
+            )
         )
     missing: list[str] = [""]
     if schema is None:
