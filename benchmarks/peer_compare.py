@@ -52,6 +52,8 @@ def frictionless_verdict(path: Path, timeout: float) -> str:
         report = json.loads(done.stdout)
     except json.JSONDecodeError:
         return "error"
+    if "Please install" in done.stdout:  # a format whose plugin is not installed: not a verdict on the data
+        return "no-plugin"
     return "valid" if report.get("valid") else "invalid"
 
 
@@ -66,12 +68,18 @@ def main() -> None:
     agree = 0
     width = max(len(str(p.relative_to(args.folder))) for p in found)
     print(f"{'descriptor':<{width}}  {'usjst':<8}  {'frictionless':<12}")
+    lines = []
     for path in found:
         ours, theirs = usjst_verdict(path, args.timeout), frictionless_verdict(path, args.timeout)
+        lines.append((path, ours, theirs))
         same = ours == theirs or (ours == "error" and theirs == "invalid")
         agree += same
         print(f"{path.relative_to(args.folder)!s:<{width}}  {ours:<8}  {theirs:<12}  {'' if same else 'DIFFERENT'}")
-    print(f"\n{agree} of {len(found)} verdicts agree ('could not validate' counts as agreeing with 'invalid')")
+    unplugged = sum(1 for line in lines if line[2] == "no-plugin")
+    print(
+        f"\n{agree} of {len(found)} verdicts agree ('could not validate' counts as agreeing with 'invalid');"
+        f" {unplugged} where frictionless lacks the plugin for the format"
+    )
 
 
 if __name__ == "__main__":

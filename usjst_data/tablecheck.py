@@ -17,7 +17,7 @@ import json
 import os
 import re
 from collections import deque
-from collections.abc import Callable, Iterator, MutableSequence
+from collections.abc import Callable, Generator, Iterator, MutableSequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -692,7 +692,7 @@ Feed = Callable[[bytes | bytearray, int | None], None]  # takes each run of the 
 
 def read_pieces(
     path: Path, names: list[str], dialect: Dialect, encoding: str, missing: list[str], feed: Feed | None = None
-) -> Iterator[Piece]:
+) -> Generator[Piece]:
     """Parse a file as string columns, in pieces of about PIECE_BYTES cut between records.
 
     Each piece is parsed by one thread, which numbers the rows the parser rejects, and up to
@@ -776,6 +776,12 @@ def _read_pieces(
         record = piece.number_rows(record)
         return piece
 
+    if path.stat().st_size <= PIECE_BYTES:  # one piece: parsed in this thread, no pool to start
+        cut = next(cuts)
+        piece = parse(cut, dialect.header)
+        piece.number_rows(record)
+        yield piece
+        return
     with ThreadPoolExecutor(max_workers=workers) as parsing:
         while dispatch(parsing):
             while pending and (len(pending) >= workers or pending[0][0].done()):

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import meta
+from . import meta, tablecheck
 from .descriptor import FIELDS_MATCH, JsonError, Resource, profile_problems, read_json, read_yaml
 from .errors import PackageError, SeedError
 from .keys import as_list, key_columns, key_definition_problems, key_problems
@@ -360,7 +360,9 @@ def _check_parts(
     from .sources import SourceError, decompress, json_table
 
     spec, name, parts = resource.spec, resource.name, []
-    with tempfile.TemporaryDirectory(prefix="usjst-") as scratch:
+    made = compression is not None or fmt in JSON_FORMATS
+    # A scratch folder only for a file that is made CSV first: a package of many files pays nothing.
+    with tempfile.TemporaryDirectory(prefix="usjst-") if made else contextlib.nullcontext("") as scratch:
         for part, full in files:
             readable = full
             where: dict[str, Any] = {"resource": name, "file": part}
@@ -827,7 +829,9 @@ def _read_and_check(
     total = path.stat().st_size
     offset, done = 0, 0
     kept: dict[str, list[pa.ChunkedArray]] = {n: [] for n in names if keep is None or n in keep}
-    pieces = _ahead(read_pieces(path, names, dialect, encoding, missing, feed))
+    pieces: Generator[Piece] = read_pieces(path, names, dialect, encoding, missing, feed)
+    if total > tablecheck.PIECE_BYTES:  # a file of one piece is parsed, then checked: nothing to overlap
+        pieces = _ahead(pieces)
     with ThreadPoolExecutor(max_workers=cpu_count()) as pool, contextlib.closing(pieces):
         for piece in pieces:
             batch = piece.table
@@ -943,8 +947,10 @@ def _check_batch(batch: Any, fields: list[FieldSpec], table: Table, report: Repo
     def check(group: list[FieldSpec]) -> list[ColumnResult]:
         return [check_cells(table, f, batch.column(f.name), report, offset) for f in group]
 
+    # A small batch is checked in this thread: handing it to others would cost more than the checks.
+    small = batch.num_rows * len(fields) < 50_000
     bad = None
-    for result in (r for results in pool.map(check, groups) for r in results):
+    for result in (r for results in (map if small else pool.map)(check, groups) for r in results):
         for kind, problems, count in result.found:
             report.add_many(kind, problems, count)
         if result.bad is not None:
