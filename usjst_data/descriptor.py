@@ -164,6 +164,8 @@ def _profile() -> dict[str, Any]:
 
     - ``fieldsMatch`` is a string, not an array (frictionlessdata/datapackage#965, fixed in 2.1).
     - The ``list`` field type is missing from the fields (frictionlessdata/datapackage#1089, fixed in 2.1).
+    - A resource's ``dialect`` may be a path, as its ``schema`` may, in the Data Resource text; the
+      profile types it as an object only.
     """
     profile: dict[str, Any] = json.loads((meta.PACKAGE_ROOT / "profiles" / "datapackage-2.0.json").read_text("utf-8"))
 
@@ -178,7 +180,9 @@ def _profile() -> dict[str, Any]:
                 mend(value)
 
     mend(profile)
-    fields = profile["properties"]["resources"]["items"]["properties"]["schema"]["properties"]["fields"]["items"]
+    resource = profile["properties"]["resources"]["items"]["properties"]
+    resource["dialect"]["type"] = ["string", "object"]
+    fields = resource["schema"]["properties"]["fields"]["items"]
     fields["oneOf"].append(
         {
             "type": "object",

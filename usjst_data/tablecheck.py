@@ -587,6 +587,8 @@ class Dialect:
     double_quote: bool = True
     escape_char: str | None = None
     header: bool = True
+    header_case: bool = True  # whether labels must match the fields' names in case too
+    skip_initial_space: bool = False  # spaces after a delimiter are not part of the cell
 
     @classmethod
     def parse(cls, spec: Any, delimiter: str = ",") -> Dialect:
@@ -601,6 +603,8 @@ class Dialect:
             double_quote=bool(spec.get("doubleQuote", True)),
             escape_char=_character(spec, "escapeChar", None),
             header=bool(spec.get("header", True)),
+            header_case=bool(spec.get("headerCase", True)),
+            skip_initial_space=bool(spec.get("skipInitialSpace", False)),
         )
         if dialect.delimiter in (dialect.quote_char, dialect.escape_char, "\n", "\r"):
             raise DialectError(f"delimiter {dialect.delimiter!r} cannot also quote, escape or end lines")
@@ -652,6 +656,7 @@ def read_header(path: Path, dialect: Dialect, encoding: str) -> list[str] | None
         quotechar=dialect.quote_char,
         doublequote=dialect.double_quote,
         escapechar=dialect.escape_char,
+        skipinitialspace=dialect.skip_initial_space,
     )
     return next(reader, None)
 

@@ -197,7 +197,11 @@ def _resources(specs: list[Any], base: Path, report: Report) -> list[Resource]:
             report.add(Problem("descriptor-error", message, resource=name, field=pointer + "/name"))
             continue
         seen.add(name)
-        resources.append(Resource(name, spec, _schema(spec.get("schema"), base, name, report), pointer))
+        read = dict(spec)
+        if isinstance(spec.get("dialect"), str):  # a dialect given by path: read it once, here
+            dialect = _referenced(spec["dialect"], "dialect", base, name, report)
+            read["dialect"] = spec["dialect"] if dialect is None else dialect
+        resources.append(Resource(name, read, _schema(spec.get("schema"), base, name, report), pointer))
     return resources
 
 
@@ -501,23 +505,30 @@ class _Integrity:
 
 
 def _schema(schema: Any, base: Path, name: str, report: Report) -> dict[str, Any] | None:
-    if isinstance(schema, str):
-        path = _safe_path(schema, base)
-        if path is None or not path.is_file():
-            report.add(
-                Problem(
-                    "unsafe-path", f"schema path {shorten(schema)!r} is missing or outside the package", resource=name
-                )
-            )
-            return None
-        try:
-            schema = read_json(path)
-        except (JsonError, PackageError) as exc:
-            report.add(Problem("json-error", f"schema is not valid JSON: {exc}", resource=name, file=str(path.name)))
-            return None
+    """A resource's schema, read from its file when given by path; None (a problem says why) when unusable."""
+    schema = _referenced(schema, "schema", base, name, report)
     if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
         return None
     return schema
+
+
+def _referenced(value: Any, what: str, base: Path, name: str, report: Report) -> Any:
+    """``value``, or the JSON or YAML it names when it is a path (a schema or dialect); None when unread."""
+    if not isinstance(value, str):
+        return value
+    try:
+        path = _safe_path(value, base)
+    except (OSError, ValueError, RuntimeError):  # a NUL, a name too long, a symlink loop
+        path = None
+    if path is None or _regular_file(path) is not None:
+        message = f"{what} path {shorten(value)!r} is missing, not a file, a URL or outside the package"
+        report.add(Problem("unsafe-path", message, resource=name))
+        return None
+    try:
+        return _read_descriptor(path)
+    except (JsonError, PackageError) as exc:
+        report.add(Problem(getattr(exc, "code", "json-error"), f"{what}: {exc}", resource=name, file=path.name))
+        return None
 
 
 def _check_table(
@@ -578,7 +589,8 @@ def _check_table(
         missing = [*missing, null_sequence]
     # Fields with their own missingValues (v2): then every column's missing values are applied after parsing.
     own = {f.name: _missing_values(f.spec["missingValues"]) for f in fields if "missingValues" in f.spec}
-    nulls = {n: own.get(n, missing) for n in order} if own else None
+    # So are they when spaces after a delimiter are first taken off (skipInitialSpace).
+    nulls = {n: own.get(n, missing) for n in order} if own or dialect.skip_initial_space else None
     table = Table(name=name, file=shown, first_row=2 if dialect.header else 1)
     try:
         _read_and_check(
@@ -774,6 +786,10 @@ def _header_order(
         return None
     if header == names:
         return names
+    if not dialect.header_case:  # labels match fields whatever their case
+        header = [next((n for n in names if n.casefold() == label.casefold()), label) for label in header]
+        if header == names:
+            return names
     if match != "exact":
         return _matched_order(header, names, match, report, where)
     if sorted(header) == sorted(names) and len(set(header)) == len(header):
@@ -841,7 +857,7 @@ def _read_and_check(
             if report.full:
                 return
             if nulls:
-                batch = _apply_missing(batch, nulls)
+                batch = _apply_missing(batch, nulls, dialect.skip_initial_space)
             empty_is_missing = all("" in v for v in nulls.values()) if nulls else "" in missing
             batch = _drop_blank_rows(batch, table, offset, empty_is_missing, report)
             if batch.num_rows:
@@ -901,13 +917,14 @@ def _ahead(pieces: Iterator[Piece]) -> Generator[Piece]:
         thread.join()
 
 
-def _apply_missing(batch: Any, nulls: dict[str, list[str]]) -> Any:
-    """The batch with each column's missing values made null."""
+def _apply_missing(batch: Any, nulls: dict[str, list[str]], trim: bool) -> Any:
+    """The batch with each column's missing values made null, after leading spaces are taken off (``trim``)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     columns = []
-    for name, column in zip(batch.column_names, batch.columns, strict=True):
+    for name, cells in zip(batch.column_names, batch.columns, strict=True):
+        column = pc.utf8_ltrim(cells, characters=" ") if trim else cells
         missing = pc.is_in(column, value_set=pa.array(nulls.get(name, [""]), pa.string()))
         columns.append(pc.if_else(missing, pa.scalar(None, pa.string()), column))
     return pa.table(columns, names=batch.column_names)
