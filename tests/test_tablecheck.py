@@ -16,11 +16,11 @@ from hypothesis import strategies as st
 from usjst_data import keys as key_checks
 from usjst_data.keys import _duplicates
 from usjst_data.report import Report
-from usjst_data.tablecheck import TYPE_PATTERNS, FieldSpec, Table, calendar_dates, check_cells, real_dates
+from usjst_data.tablecheck import TYPE_PATTERNS, FieldSpec, Rows, calendar_dates, check_cells, real_dates
 
 
 def _problems(spec: dict[str, Any], values: list[str | None]) -> list[tuple[str, int | None, str | None]]:
-    table = Table(name="t", file="t.csv")
+    table = Rows(name="t", file="t.csv")
     column = pa.chunked_array([pa.array(values, pa.string())])
     result = check_cells(table, FieldSpec.parse(spec), column, Report(target="t"), 0)
     return [(p.code, p.row, p.value) for _, problems, _ in result.found for p in problems]
@@ -108,7 +108,7 @@ def test_failed_cast_falls_back_to_the_pattern(kind: str, value: str) -> None:
 def test_repeated_keys_name_the_row_they_repeat(keys: list[str | None], rejected: bool, parts: int) -> None:
     """Every repeat of a key, and only repeats, is reported with the row of its first occurrence,
     however many parts the keys are hashed in."""
-    table = Table(name="t", file="t.csv", num_rows=len(keys), rejected=[3] if rejected else [])
+    table = Rows(name="t", file="t.csv", num_rows=len(keys), rejected=[3] if rejected else [])
     table.columns = {"id": pa.chunked_array([pa.array(keys[:5], pa.string()), pa.array(keys[5:], pa.string())])}
     report = Report(target="t", max_per_kind=None)
     with ThreadPoolExecutor(max_workers=2) as pool, mock.patch.object(key_checks, "_part_count", return_value=parts):
@@ -181,7 +181,7 @@ def test_exclusive_maximum_is_not_maximum() -> None:
 
 
 def test_a_primary_key_cell_must_have_a_value() -> None:
-    table = Table(name="t", file="t.csv")
+    table = Rows(name="t", file="t.csv")
     column = pa.chunked_array([pa.array(["a", None], pa.string())])
     result = check_cells(table, FieldSpec.parse({"name": "id"}, key=True), column, Report(target="t"), 0)
     assert [(p.code, p.row) for _, problems, _ in result.found for p in problems] == [("primary-key-error", 3)]
@@ -198,3 +198,16 @@ def test_a_primary_key_cell_must_have_a_value() -> None:
 def test_geopoint_formats_and_ranges(fmt: str, good: list[str], bad: list[str]) -> None:
     found = _problems({"name": "g", "type": "geopoint", "format": fmt}, good + bad)
     assert [value for _, _, value in found] == bad
+
+
+@pytest.mark.parametrize(
+    ("spec", "cells", "bad"),
+    [
+        ({"type": "array", "constraints": {"minLength": 2}}, ["[1, 2]", "[1]", "[]"], ["[1]", "[]"]),
+        ({"type": "list", "constraints": {"maxLength": 2}}, ["a,b", "a,b,c"], ["a,b,c"]),
+        ({"type": "string", "constraints": {"maxLength": 2}}, ["ab", "abc"], ["abc"]),
+    ],
+)
+def test_length_counts_items_of_arrays_and_lists(spec: dict[str, Any], cells: list[str], bad: list[str]) -> None:
+    found = _problems({"name": "x", **spec}, cells)
+    assert [value for code, _, value in found if code == "length-error"] == bad

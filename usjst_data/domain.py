@@ -16,14 +16,14 @@ from .schema import row_values
 from .seeds import Dataset, model_problems
 
 if TYPE_CHECKING:
-    from .tablecheck import Table
+    from .tablecheck import Rows
 
 
 def _key(table: ModelTable, cells: dict[str, str | None]) -> str:
     return "/".join(cells.get(f) or "" for f in table.primary_key)
 
 
-def domain_problems(tables: dict[str, Table], listed: set[str]) -> Iterable[Problem]:
+def domain_problems(tables: dict[str, Rows], listed: set[str]) -> Iterable[Problem]:
     """Model checks on every row and the cross-table rules, located by file and row.
 
     Building a large package's records is much faster with the cyclic garbage collector off; a
@@ -32,7 +32,7 @@ def domain_problems(tables: dict[str, Table], listed: set[str]) -> Iterable[Prob
     return _domain_problems(tables, listed)
 
 
-def _domain_problems(tables: dict[str, Table], listed: set[str]) -> list[Problem]:
+def _domain_problems(tables: dict[str, Rows], listed: set[str]) -> list[Problem]:
     data = Dataset()
     problems: list[Problem] = []
     for table in TABLES:

@@ -12,7 +12,7 @@ from typing import Any
 
 from .descriptor import Resource
 from .report import Problem, Report, shorten
-from .tablecheck import Table, cpu_count
+from .tablecheck import Rows, cpu_count
 
 
 def as_list(value: Any) -> list[str]:
@@ -23,7 +23,7 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _key(table: Table, fields: list[str]) -> Any:
+def _key(table: Rows, fields: list[str]) -> Any:
     """One string per row for a (possibly composite) key; null when any part is missing."""
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -113,7 +113,7 @@ def key_columns(resources: list[Resource]) -> dict[str, set[str]]:
     return needed
 
 
-def _duplicates(table: Table, fields: list[str], code: str, report: Report, pool: Executor) -> None:
+def _duplicates(table: Rows, fields: list[str], code: str, report: Report, pool: Executor) -> None:
     """Rows whose key repeats an earlier row's, each with the row it repeats.
 
     Equal keys share their last byte, so the keys are split on it into parts, hashed in parallel:
@@ -207,7 +207,7 @@ def _repeats(positions: Any, keys: Any) -> tuple[Any, Any] | None:
     return positions.take(repeats), positions.take(firsts)
 
 
-def key_problems(resources: list[Resource], tables: dict[str, Table], report: Report) -> None:
+def key_problems(resources: list[Resource], tables: dict[str, Rows], report: Report) -> None:
     with ThreadPoolExecutor(max_workers=cpu_count()) as pool:
         for resource in resources:
             if resource.schema is not None and resource.name in tables:
@@ -215,7 +215,7 @@ def key_problems(resources: list[Resource], tables: dict[str, Table], report: Re
 
 
 def _resource_keys(
-    schema: dict[str, Any], table: Table, tables: dict[str, Table], report: Report, pool: Executor
+    schema: dict[str, Any], table: Rows, tables: dict[str, Rows], report: Report, pool: Executor
 ) -> None:
     """Primary, unique and foreign keys of one resource."""
     import pyarrow.compute as pc
@@ -263,7 +263,7 @@ def _not_in(table: str, fields: str) -> Callable[[str], str]:
 
 
 def _emit_rows(
-    table: Table, mask: Any, values: Any, code: str, label: str, report: Report, message: Callable[[str], str]
+    table: Rows, mask: Any, values: Any, code: str, label: str, report: Report, message: Callable[[str], str]
 ) -> None:
     import pyarrow.compute as pc
 

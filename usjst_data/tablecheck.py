@@ -67,7 +67,7 @@ def cpu_count() -> int:
 
 
 @dataclass
-class Table:
+class Rows:
     """One resource's rows as string columns, with the file's row number of each row.
 
     A resource split over several files is one table made of ``parts``, one per file, in order.
@@ -82,10 +82,10 @@ class Table:
     rejected: MutableSequence[int] = field(default_factory=lambda: array.array("q"))
     bad: list[Any] = field(default_factory=list)  # Arrow arrays of positions of rows with a cell error
     skipped: list[str] = field(default_factory=list)  # text of rows the parser could not split
-    parts: list[Table] = field(default_factory=list)
+    parts: list[Rows] = field(default_factory=list)
 
     @classmethod
-    def joined(cls, parts: list[Table]) -> Table:
+    def joined(cls, parts: list[Rows]) -> Rows:
         """The table made of the rows of ``parts``, one after another."""
         import pyarrow as pa
         import pyarrow.compute as pc
@@ -224,7 +224,7 @@ class _Cells:
     of a batch can be checked in parallel and their results added in order afterwards.
     """
 
-    def __init__(self, table: Table, spec: FieldSpec, values: pa.ChunkedArray, report: Report, offset: int) -> None:
+    def __init__(self, table: Rows, spec: FieldSpec, values: pa.ChunkedArray, report: Report, offset: int) -> None:
         import pyarrow.compute as pc
 
         self.pc = pc
@@ -320,7 +320,7 @@ def re2_error(pattern: str) -> str | None:
     return None
 
 
-def check_cells(table: Table, spec: FieldSpec, values: pa.ChunkedArray, report: Report, offset: int) -> ColumnResult:
+def check_cells(table: Rows, spec: FieldSpec, values: pa.ChunkedArray, report: Report, offset: int) -> ColumnResult:
     """Check every cell of one column against its field's type, format and constraints."""
     import pyarrow as pa
 
@@ -457,13 +457,34 @@ def _check_constraints(cells: _Cells, pa: Any, pc: Any) -> None:
                 bound = c[key]
                 cells.fail(op(values, bound), "range-error", _out_of_range(word, bound))
     if isinstance(c.get("minLength"), int) or isinstance(c.get("maxLength"), int):
-        length = pc.utf8_length(values)
+        length, unit = _lengths(cells)
     if isinstance(c.get("minLength"), int):
         low = c["minLength"]
-        cells.fail(pc.less(length, low), "length-error", lambda v: f"must have at least {low} characters")
+        cells.fail(pc.less(length, low), "length-error", lambda v: f"must have at least {low} {unit}")
     if isinstance(c.get("maxLength"), int):
         high = c["maxLength"]
-        cells.fail(pc.greater(length, high), "length-error", lambda v: f"must have at most {high} characters")
+        cells.fail(pc.greater(length, high), "length-error", lambda v: f"must have at most {high} {unit}")
+
+
+def _lengths(cells: _Cells) -> tuple[Any, str]:
+    """Each cell's length for minLength/maxLength: items of an array or list, keys of an object, else characters."""
+    import pyarrow as pa
+
+    kind, values = cells.spec.type, cells.values
+    if kind == "list":
+        split = cells.spec.spec.get("delimiter")
+        lists = cells.pc.split_pattern(values, pattern=split if isinstance(split, str) and split else ",")
+        return cells.pc.list_value_length(lists), "items"
+    if kind in ("array", "object"):
+        counts = []
+        for text in values.to_pylist():
+            try:
+                parsed = json.loads(text) if text is not None else None
+            except (ValueError, RecursionError):
+                parsed = None  # not JSON: the type check reported it
+            counts.append(len(parsed) if isinstance(parsed, list | dict) else None)
+        return pa.array(counts, pa.int64()), "items" if kind == "array" else "keys"
+    return cells.pc.utf8_length(values), "characters"
 
 
 def _out_of_range(word: str, bound: object) -> Callable[[str], str]:

@@ -38,7 +38,7 @@ from .tablecheck import (
     Feed,
     FieldSpec,
     Piece,
-    Table,
+    Rows,
     Unparsable,
     as_number,
     check_cells,
@@ -262,8 +262,8 @@ def _regular_file(path: Path) -> str | None:
 
 def _validate_resources(
     resources: list[Resource], base: Path, report: Report, progress: Progress | None, ours: bool
-) -> dict[str, Table]:
-    tables: dict[str, Table] = {}
+) -> dict[str, Rows]:
+    tables: dict[str, Rows] = {}
     needed = key_columns(resources)
     for resource in resources:
         if report.full:
@@ -308,7 +308,7 @@ def _format(spec: dict[str, Any], relative: str) -> tuple[str, str | None]:
 
 def _validate_resource(
     resource: Resource, base: Path, report: Report, progress: Progress | None, keep: set[str] | None
-) -> Table | None:
+) -> Rows | None:
     name, spec = resource.name, resource.spec
     relative = spec.get("path")
     if relative is None:
@@ -326,7 +326,7 @@ def _validate_resource(
     # Data split over several files is their concatenation: one size and hash, rows in file order.
     shown = " + ".join(part for part, _ in files)
     schema = resource.schema
-    parts: list[Table] = []
+    parts: list[Rows] = []
     fmt, compression = _format(spec, files[0][0])
     tabular = fmt in TEXT_FORMATS | JSON_FORMATS or spec.get("type") == "table" or schema is not None
     # NUL bytes are looked for in text of encodings where a NUL byte is a NUL character.
@@ -345,7 +345,7 @@ def _validate_resource(
     if integrity.size != sum(full.stat().st_size for _, full in files):  # not every byte was read
         integrity = _Integrity(spec, name, shown, text=text).read([full for _, full in files])
     report.extend(integrity.result())
-    return Table.joined(parts) if parts and len(parts) == len(files) else None
+    return Rows.joined(parts) if parts and len(parts) == len(files) else None
 
 
 def _check_parts(
@@ -357,7 +357,7 @@ def _check_parts(
     progress: Progress | None,
     keep: set[str] | None,
     integrity: _Integrity,
-) -> list[Table] | None:
+) -> list[Rows] | None:
     """Check each file of a table in turn; compressed and JSON files are first made CSV in a scratch folder."""
     import tempfile
 
@@ -401,7 +401,7 @@ INLINE = "(inline data)"
 
 def _validate_inline(
     resource: Resource, report: Report, progress: Progress | None, keep: set[str] | None
-) -> Table | None:
+) -> Rows | None:
     """Inline ``data`` rows, checked like a file: they are written as CSV to a scratch file first.
 
     Data that is not an array is no table, and is only checked when a schema says it should be one.
@@ -541,7 +541,7 @@ def _check_table(
     progress: Progress | None,
     keep: set[str] | None,
     feed: Feed | None = None,
-) -> Table | None:
+) -> Rows | None:
     """Header, cells and dialect of one CSV resource; returns its rows for the key checks.
 
     Without a schema, only the structure is checked (labels, ragged and blank rows), as every
@@ -591,7 +591,7 @@ def _check_table(
     own = {f.name: _missing_values(f.spec["missingValues"]) for f in fields if "missingValues" in f.spec}
     # So are they when spaces after a delimiter are first taken off (skipInitialSpace).
     nulls = {n: own.get(n, missing) for n in order} if own or dialect.skip_initial_space else None
-    table = Table(name=name, file=shown, first_row=2 if dialect.header else 1)
+    table = Rows(name=name, file=shown, first_row=2 if dialect.header else 1)
     try:
         _read_and_check(
             path, order, fields, dialect, encoding, [] if nulls else missing, table, report, progress, keep, feed, nulls
@@ -833,7 +833,7 @@ def _read_and_check(
     dialect: Dialect,
     encoding: str,
     missing: list[str],
-    table: Table,
+    table: Rows,
     report: Report,
     progress: Progress | None,
     keep: set[str] | None,
@@ -930,7 +930,7 @@ def _apply_missing(batch: Any, nulls: dict[str, list[str]], trim: bool) -> Any:
     return pa.table(columns, names=batch.column_names)
 
 
-def _drop_blank_rows(batch: Any, table: Table, offset: int, empty_is_missing: bool, report: Report) -> Any:
+def _drop_blank_rows(batch: Any, table: Rows, offset: int, empty_is_missing: bool, report: Report) -> Any:
     """The batch without its blank rows (every cell empty), each reported; their numbers stay taken."""
     import pyarrow.compute as pc
 
@@ -952,7 +952,7 @@ def _drop_blank_rows(batch: Any, table: Table, offset: int, empty_is_missing: bo
     return batch.filter(pc.invert(blank))
 
 
-def _check_batch(batch: Any, fields: list[FieldSpec], table: Table, report: Report, pool: Any, offset: int) -> None:
+def _check_batch(batch: Any, fields: list[FieldSpec], table: Rows, report: Report, pool: Any, offset: int) -> None:
     """Check every column of a batch in parallel (kernels release the GIL); add results in order."""
     import pyarrow.compute as pc
 
@@ -977,7 +977,7 @@ def _check_batch(batch: Any, fields: list[FieldSpec], table: Table, report: Repo
 
 
 def _report_invalid_rows(
-    table: Table, rows: list[tuple[int, int, int, str]], width: int, report: Report, keep_text: bool
+    table: Rows, rows: list[tuple[int, int, int, str]], width: int, report: Report, keep_text: bool
 ) -> None:
     """Rows the parser rejected; their text is kept (``keep_text``) for the domain rules only."""
     for number, _expected, actual, text in rows:
