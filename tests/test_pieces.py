@@ -100,3 +100,15 @@ def test_warnings_past_the_quota_stay_warnings(tmp_path: Path) -> None:
     report = validate(folder)
     assert report.counts() == {"formula-cell": 150}
     assert (report.valid, report.error_count, report.exit_status) == (True, 0, 0)
+
+
+def test_an_unclosed_quote_early_in_a_big_file_is_bounded(tmp_path: Path) -> None:
+    """The pieces after an unclosed quote are joined only up to a bound, then the file is refused."""
+    folder = _package(
+        tmp_path, [("a", "1", "x", "1")] * 10 + ['b,2,"never closed'] + [("c", "3", "y", "2")] * 400, "\n"
+    )
+    with mock.patch.object(tablecheck, "PIECE_BYTES", 64), mock.patch.object(tablecheck, "MAX_RECORD_BYTES", 2048):
+        report = validate(folder)
+    assert [p.message for p in report.problems if p.code == "dialect-error"] == [
+        "cannot parse the file: a quoted cell is not closed within 0 MB"
+    ]

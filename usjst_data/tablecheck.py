@@ -789,6 +789,8 @@ def _read_pieces(
             # Cut inside a quoted cell: parse it again joined with the next piece.
             later, after, _ = pending.popleft()
             later.result()  # its parser is done with its bytes
+            if cut.size + after.size > MAX_RECORD_BYTES:  # an unclosed quote early in a big file
+                raise ValueError(f"a quoted cell is not closed within {MAX_RECORD_BYTES >> 20} MB")
             joined = bytes(memoryview(cut.data)[: cut.size]) + bytes(memoryview(after.data)[: after.size])
             for used in (cut.buffer, after.buffer):
                 if used is not None:
