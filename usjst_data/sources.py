@@ -150,3 +150,17 @@ def cell(value: Any) -> str:
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
+
+
+def uncomment(path: Path, target: Path, prefix: bytes | None, rows: frozenset[int]) -> frozenset[int]:
+    """Copy ``path`` to ``target`` with its comment lines (starting with ``prefix``, or numbered in ``rows``)
+    left empty, so that every other row keeps its number; return the numbers of the comment lines."""
+    comments = set()
+    with path.open("rb") as source, target.open("wb") as out:
+        for number, line in enumerate(source, 1):
+            if number in rows or (prefix and line.startswith(prefix)):
+                comments.add(number)
+                out.write(line[len(line.rstrip(b"\r\n")) :])  # its line end only
+            else:
+                out.write(line)
+    return frozenset(comments)

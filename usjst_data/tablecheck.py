@@ -610,6 +610,15 @@ class Dialect:
     header: bool = True
     header_case: bool = True  # whether labels must match the fields' names in case too
     skip_initial_space: bool = False  # spaces after a delimiter are not part of the cell
+    header_lines: tuple[int, ...] = (1,)  # the rows (from 1) whose cells, joined, are the labels
+    header_join: str = " "
+    comment_char: str | None = None  # a row starting with it is a comment
+    comment_rows: frozenset[int] = frozenset()  # rows (from 1) that are comments
+
+    @property
+    def header_rows(self) -> int:
+        """How many rows the header takes at the start of the file."""
+        return max(self.header_lines) if self.header and self.header_lines else 0
 
     @classmethod
     def parse(cls, spec: Any, delimiter: str = ",") -> Dialect:
@@ -626,7 +635,13 @@ class Dialect:
             header=bool(spec.get("header", True)),
             header_case=bool(spec.get("headerCase", True)),
             skip_initial_space=bool(spec.get("skipInitialSpace", False)),
+            header_lines=_rows(spec, "headerRows", (1,)),
+            header_join=spec["headerJoin"] if isinstance(spec.get("headerJoin"), str) else " ",
+            comment_char=spec["commentChar"] if isinstance(spec.get("commentChar"), str) else None,
+            comment_rows=frozenset(_rows(spec, "commentRows", ())),
         )
+        if dialect.comment_char == "":
+            raise DialectError("dialect commentChar must not be empty")
         if dialect.delimiter in (dialect.quote_char, dialect.escape_char, "\n", "\r"):
             raise DialectError(f"delimiter {dialect.delimiter!r} cannot also quote, escape or end lines")
         return dialect
@@ -634,6 +649,15 @@ class Dialect:
 
 class DialectError(ValueError):
     """A dialect that cannot describe a CSV file (a delimiter of two characters, say)."""
+
+
+def _rows(spec: dict[str, Any], key: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    value = spec.get(key)
+    if value is None:
+        return default
+    if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value):
+        raise DialectError(f"dialect {key} must be an array of row numbers from 1, got {shorten(value)}")
+    return tuple(sorted(set(value)))
 
 
 def _character(spec: dict[str, Any], key: str, default: str | None) -> Any:
@@ -668,7 +692,8 @@ def _check_utf8(data: Any) -> None:
 
 
 def read_header(path: Path, dialect: Dialect, encoding: str) -> list[str] | None:
-    """The first record of the file, parsed with Python's csv module (None for an empty file)."""
+    """The labels: the first record of the file, or the header rows' cells joined, parsed with Python's
+    csv module (None for an empty file)."""
     with path.open(encoding=encoding, errors="replace", newline="") as handle:
         first = handle.read(1 << 20).lstrip("\ufeff")
     reader = csv.reader(
@@ -679,7 +704,14 @@ def read_header(path: Path, dialect: Dialect, encoding: str) -> list[str] | None
         escapechar=dialect.escape_char,
         skipinitialspace=dialect.skip_initial_space,
     )
-    return next(reader, None)
+    if dialect.header_lines == (1,) or not dialect.header:
+        return next(reader, None)
+    records = list(itertools.islice(reader, dialect.header_rows))
+    if not records:
+        return None
+    rows = [records[n - 1] for n in dialect.header_lines if n <= len(records)]
+    width = max(len(row) for row in rows)
+    return [dialect.header_join.join(row[i] for row in rows if i < len(row) and row[i]) for i in range(width)]
 
 
 @dataclass
@@ -700,7 +732,7 @@ class Piece:
     table: pa.Table
     rejected: list[tuple[int, int, int, str]]  # (file row number, expected cells, cells, text)
     size: int  # bytes of the file in the piece
-    header: bool = False  # whether the piece starts with the file's header
+    header: int = 0  # rows of the file's header the piece starts with
     complete: bool = True  # False when the piece was cut inside a quoted cell
 
     def number_rows(self, before: int) -> int:
@@ -708,7 +740,7 @@ class Piece:
 
         The parser numbers a piece's records from 1, its header included.
         """
-        offset = before - (1 if self.header else 0)
+        offset = before - self.header
         self.rejected = [(n + offset, expected, actual, text) for n, expected, actual, text in self.rejected]
         return before + int(self.table.num_rows) + len(self.rejected)
 
@@ -763,13 +795,13 @@ def _read_pieces(
     path: Path, names: list[str], dialect: Dialect, encoding: str, missing: list[str], feed: Feed | None
 ) -> Iterator[Piece]:
     workers = min(cpu_count(), PARSERS)
-    record = 1 if dialect.header else 0  # records before the piece, counting the header
+    record = dialect.header_rows  # records before the piece, counting the header
     spare: list[bytearray] = []  # buffers of parsed pieces, to read the next ones into
-    pending: deque[tuple[Future[Piece], _Cut, bool]] = deque()
+    pending: deque[tuple[Future[Piece], _Cut, int]] = deque()
     cuts = _pieces(path, dialect, encoding, feed or _ignore, spare)
     first = True
 
-    def parse(cut: _Cut, header: bool) -> Piece:
+    def parse(cut: _Cut, header: int) -> Piece:
         return _parse_piece(cut.data, names, dialect, encoding, missing, header, cut.marked, cut.size)
 
     def dispatch(parsing: ThreadPoolExecutor) -> bool:
@@ -777,7 +809,7 @@ def _read_pieces(
         cut = next(cuts, None)
         if cut is None:
             return False
-        header, first = first and dialect.header, False
+        header, first = (dialect.header_rows if first else 0), False
         pending.append((parsing.submit(parse, cut, header), cut, header))
         return True
 
@@ -806,7 +838,7 @@ def _read_pieces(
 
     if path.stat().st_size <= PIECE_BYTES:  # one piece: parsed in this thread, no pool to start
         cut = next(cuts)
-        piece = parse(cut, dialect.header)
+        piece = parse(cut, dialect.header_rows)
         piece.number_rows(record)
         yield piece
         return
@@ -830,7 +862,7 @@ def _parse_piece(
     dialect: Dialect,
     encoding: str,
     missing: list[str],
-    header: bool,
+    header: int,
     marked: bool = False,
     size: int | None = None,
 ) -> Piece:
@@ -949,14 +981,14 @@ def _parse(
     dialect: Dialect,
     encoding: str,
     missing: list[str],
-    header: bool,
+    header: int,
     invalid: InvalidRows,
 ) -> pa.Table:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     read = pacsv.ReadOptions(
-        column_names=names, skip_rows=1 if header else 0, encoding=encoding, use_threads=False, block_size=1 << 20
+        column_names=names, skip_rows=header, encoding=encoding, use_threads=False, block_size=1 << 20
     )
     parse = pacsv.ParseOptions(
         delimiter=dialect.delimiter,

@@ -361,10 +361,13 @@ def _check_parts(
     """Check each file of a table in turn; compressed and JSON files are first made CSV in a scratch folder."""
     import tempfile
 
-    from .sources import SourceError, decompress, json_table
+    from .sources import SourceError, decompress, json_table, uncomment
 
     spec, name, parts = resource.spec, resource.name, []
-    made = compression is not None or fmt in JSON_FORMATS
+    given = spec.get("dialect")
+    dialect: dict[str, Any] = given if isinstance(given, dict) else {}
+    comments = bool(dialect.get("commentChar") or dialect.get("commentRows"))
+    made = compression is not None or fmt in JSON_FORMATS or comments
     # A scratch folder only for a file that is made CSV first: a package of many files pays nothing.
     with tempfile.TemporaryDirectory(prefix="usjst-") if made else contextlib.nullcontext("") as scratch:
         for part, full in files:
@@ -383,13 +386,23 @@ def _check_parts(
             except SourceError as exc:
                 report.add(Problem("source-error", str(exc), **where))
                 return None
+            silent: frozenset[int] = frozenset()
+            if comments and fmt not in JSON_FORMATS:
+                uncommented = Path(scratch) / "uncommented"
+                char = dialect.get("commentChar")
+                prefix = char.encode(str(spec.get("encoding", "utf-8")), "replace") if isinstance(char, str) else None
+                rows = frozenset(r for r in dialect.get("commentRows") or [] if isinstance(r, int))
+                silent = uncomment(readable, uncommented, prefix, rows)
+                readable = uncommented
             table_spec = spec
             if readable is not full:  # written as UTF-8 CSV: the descriptor's encoding and dialect were the source's
                 keys = ("encoding", "dialect") if fmt in JSON_FORMATS else ()
                 table_spec = {k: v for k, v in spec.items() if k not in keys}
             # The parser's reads feed the hash, so that each file is read once.
             feed = integrity.feed if readable is full else None
-            table = _check_table(readable, table_spec, resource.schema, name, part, report, progress, keep, feed)
+            table = _check_table(
+                readable, table_spec, resource.schema, name, part, report, progress, keep, feed, silent
+            )
             if table is None:
                 return None  # what stops one file (a schema problem, a full report) stops the rest
             parts.append(table)
@@ -541,6 +554,7 @@ def _check_table(
     progress: Progress | None,
     keep: set[str] | None,
     feed: Feed | None = None,
+    silent: frozenset[int] = frozenset(),
 ) -> Rows | None:
     """Header, cells and dialect of one CSV resource; returns its rows for the key checks.
 
@@ -591,10 +605,22 @@ def _check_table(
     own = {f.name: _missing_values(f.spec["missingValues"]) for f in fields if "missingValues" in f.spec}
     # So are they when spaces after a delimiter are first taken off (skipInitialSpace).
     nulls = {n: own.get(n, missing) for n in order} if own or dialect.skip_initial_space else None
-    table = Rows(name=name, file=shown, first_row=2 if dialect.header else 1)
+    table = Rows(name=name, file=shown, first_row=dialect.header_rows + 1)
     try:
         _read_and_check(
-            path, order, fields, dialect, encoding, [] if nulls else missing, table, report, progress, keep, feed, nulls
+            path,
+            order,
+            fields,
+            dialect,
+            encoding,
+            [] if nulls else missing,
+            table,
+            report,
+            progress,
+            keep,
+            feed,
+            nulls,
+            silent,
         )
     except Unparsable as exc:
         # Only the parser's, the decoder's and the reader's errors are the file's; any other
@@ -839,6 +865,7 @@ def _read_and_check(
     keep: set[str] | None,
     feed: Feed | None,
     nulls: dict[str, list[str]] | None = None,
+    silent: frozenset[int] = frozenset(),
 ) -> None:
     import pyarrow as pa
 
@@ -859,7 +886,7 @@ def _read_and_check(
             if nulls:
                 batch = _apply_missing(batch, nulls, dialect.skip_initial_space)
             empty_is_missing = all("" in v for v in nulls.values()) if nulls else "" in missing
-            batch = _drop_blank_rows(batch, table, offset, empty_is_missing, report)
+            batch = _drop_blank_rows(batch, table, offset, empty_is_missing, report, silent)
             if batch.num_rows:
                 _check_batch(batch, fields, table, report, pool, offset)
             for n, parts in kept.items():
@@ -930,8 +957,11 @@ def _apply_missing(batch: Any, nulls: dict[str, list[str]], trim: bool) -> Any:
     return pa.table(columns, names=batch.column_names)
 
 
-def _drop_blank_rows(batch: Any, table: Rows, offset: int, empty_is_missing: bool, report: Report) -> Any:
-    """The batch without its blank rows (every cell empty), each reported; their numbers stay taken."""
+def _drop_blank_rows(
+    batch: Any, table: Rows, offset: int, empty_is_missing: bool, report: Report, silent: frozenset[int]
+) -> Any:
+    """The batch without its blank rows (every cell empty), each reported but the ``silent`` ones
+    (comment rows left empty); their numbers stay taken."""
     import pyarrow.compute as pc
 
     columns = batch.columns
@@ -946,9 +976,10 @@ def _drop_blank_rows(batch: Any, table: Rows, offset: int, empty_is_missing: boo
     for row in rows:
         bisect.insort(table.rejected, row)
     kind = (table.name, "blank-row", "")
-    shown = rows[: report.room(kind)]
+    blank_rows = [row for row in rows if row not in silent]
+    shown = blank_rows[: report.room(kind)]
     problems = [Problem("blank-row", "row is blank", file=table.file, row=row, resource=table.name) for row in shown]
-    report.add_many(kind, problems, total)
+    report.add_many(kind, problems, len(blank_rows))
     return batch.filter(pc.invert(blank))
 
 
