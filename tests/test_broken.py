@@ -2,8 +2,9 @@
 
 A case folder holds the broken package itself, or a `case.json` saying how to make it (from the
 fixture seeds, built or not, or from the folder's own files, then edited: text replaced, or a file
-made into a FIFO, a directory, a symlink or raw bytes), and `expected.json` with the exit status and
-the number of problems of each code the report must have.
+made into a FIFO, a directory, a symlink or raw bytes), and `expected.json` with the exit status,
+the number of problems of each code the report must have and, for most cases, where each problem
+is (code, row, field) and words its message must say.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typer.testing import CliRunner
 
 from usjst_data.builder import build
 from usjst_data.cli import app
+from usjst_data.problems import CODES
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
@@ -90,6 +92,10 @@ def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
     return {str(p): (p.lstat().st_size, p.lstat().st_mtime_ns) for p in sorted(folder.rglob("*"))}
 
 
+def _order(place: list[Any]) -> tuple[str, int, str]:
+    return place[0], place[1] or 0, place[2] or ""
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_broken_input(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     expected = json.loads((case / "expected.json").read_text())
@@ -105,6 +111,12 @@ def test_broken_input(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert result.exit_code == text.exit_code == expected["exit"]
     report = json.loads(result.output)
     assert report["counts"] == expected["codes"], [p["message"] for p in report["problems"]]
+    assert set(report["counts"]) <= CODES.keys()
+    if "problems" in expected:  # where each problem is: [code, row, field]
+        found = sorted(([p["code"], p.get("row"), p.get("field")] for p in report["problems"]), key=_order)
+        assert found == sorted(expected["problems"], key=_order), found
+    for part in expected.get("messages", []):  # words a message must say
+        assert any(part in p["message"] for p in report["problems"]), (part, report["problems"])
     for problem in report["problems"]:
         assert problem["message"], problem
         assert len(problem.get("value", "")) <= 80

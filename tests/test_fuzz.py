@@ -72,3 +72,98 @@ def test_mutated_package(package: Path, tmp_path: Path, table: str, edits: list[
     _well_formed(report)
     if bytes(content) != (package / DATA_DIR / f"{table}.csv").read_bytes():
         assert not report.valid  # the descriptor's hash no longer matches
+
+
+FIELDS = [{"name": "id", "type": "integer"}, {"name": "n", "type": "string"}]
+
+
+def _resource(**changes: object) -> dict[str, object]:
+    return {"name": "t", "path": "t.csv", "schema": {"fields": FIELDS}, **changes}
+
+
+def _schema(**changes: object) -> dict[str, object]:
+    return _resource(schema={"fields": FIELDS, **changes})
+
+
+def _field(**changes: object) -> dict[str, object]:
+    return _resource(schema={"fields": [{"name": "id", "type": "integer", **changes}, {"name": "n"}]})
+
+
+# Hostile inputs that once raised: name -> (descriptor text or resources, CSV text, code expected)
+HOSTILE: dict[str, tuple[str | list[dict[str, object]], str, str]] = {
+    "deep-descriptor": ('{"resources": [' + "[" * 100_000 + "]" * 100_000 + "]}", "id,n\n", "json-error"),
+    "deep-json-cell": (
+        [_resource(schema={"fields": [{"name": "id", "type": "integer"}, {"name": "n", "type": "object"}]})],
+        'id,n\n1,"' + "[" * 100_000 + '"\n',
+        "type-error",
+    ),
+    "5000-digit-integer": ([_field(constraints={"maximum": 5})], "id,n\n" + "9" * 5000 + ",x\n", "range-error"),
+    "maximum-1e20": ([_field(constraints={"minimum": 10**20})], "id,n\n1,x\n", "range-error"),
+    "two-character-delimiter": ([_resource(dialect={"delimiter": ";;"})], "id,n\n1,x\n", "dialect-error"),
+    "empty-quote-char": ([_resource(dialect={"quoteChar": ""})], "id,n\n1,x\n", "dialect-error"),
+    "foreign-key-fields-null": (
+        [_schema(foreignKeys=[{"fields": None, "reference": {"resource": "t", "fields": None}}])],
+        "id,n\n1,x\n",
+        "schema-error",
+    ),
+    "fields-an-object": ([_resource(schema={"fields": {"id": 1}})], "id,n\n1,x\n", "descriptor-error"),
+    "unique-keys-a-string": ([_schema(uniqueKeys="id")], "id,n\n1,x\n", "descriptor-error"),
+    "primary-key-an-object": ([_schema(primaryKey={"a": 1})], "id,n\n1,x\n", "schema-error"),
+    "foreign-keys-an-object": ([_schema(foreignKeys={"a": 1})], "id,n\n1,x\n", "descriptor-error"),
+    "true-values-a-number": (
+        [_resource(schema={"fields": [{"name": "id", "type": "boolean", "trueValues": 5}, {"name": "n"}]})],
+        "id,n\ntrue,x\n",
+        "descriptor-error",
+    ),
+    "shake-hash": ([_resource(hash="shake_128:abcd")], "id,n\n1,x\n", "hash-mismatch"),
+    "rot13-encoding": ([_resource(encoding="rot13")], "id,n\n1,x\n", "encoding-error"),
+    "idna-encoding": ([_resource(encoding="idna")], "id,n\n1,x\n", "header-error"),
+    "nul-in-path": ([_resource(path="a\x00b.csv")], "id,n\n1,x\n", "missing-file"),
+    "6000-character-path": ([_resource(path="a" * 6000 + ".csv")], "id,n\n1,x\n", "missing-file"),
+    "backtracking-pattern": (
+        [_resource(schema={"fields": [{"name": "id", "constraints": {"pattern": "^(?=a)(a+)+$"}}, {"name": "n"}]})],
+        "id,n\n" + "a" * 40 + "!,x\n",
+        "unsupported-pattern",
+    ),
+    "lone-surrogate-name": ('{"resources": [{"name": "t\\ud800", "path": "t.csv"}]}', "id,n\n1,x\n", "unsupported"),
+    "null-descriptor": ("null", "", "descriptor-error"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_input_is_a_problem(name: str, tmp_path: Path) -> None:
+    descriptor, content, code = HOSTILE[name]
+    text = descriptor if isinstance(descriptor, str) else json.dumps({"resources": descriptor})
+    (tmp_path / "datapackage.json").write_text(text, encoding="utf-8", errors="surrogatepass")
+    (tmp_path / "t.csv").write_text(content)
+    report = validate(tmp_path)
+    _well_formed(report)
+    assert code in report.counts(), report.problems
+
+
+def test_special_files_are_problems(tmp_path: Path) -> None:
+    """A FIFO (would block), a folder and a symlink loop are reported, not opened."""
+    import os
+
+    os.mkfifo(tmp_path / "fifo.csv")
+    (tmp_path / "folder.csv").mkdir()
+    (tmp_path / "loop.csv").symlink_to("loop.csv")
+    resources = [_resource(name=n, path=f"{n}.csv") for n in ("fifo", "folder", "loop")]
+    (tmp_path / "datapackage.json").write_text(json.dumps({"resources": resources}))
+    report = validate(tmp_path)
+    assert report.counts() == {"missing-file": 3}, report.problems
+
+
+def test_a_file_unreadable_mid_run_could_not_be_validated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from usjst_data import tablecheck
+
+    (tmp_path / "t.csv").write_text("id,n\n1,x\n")
+    (tmp_path / "datapackage.json").write_text(json.dumps({"resources": [_resource()]}))
+
+    def unreadable(path: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(tablecheck, "_read_whole", unreadable)
+    report = validate(tmp_path)
+    assert report.counts() == {"io-error": 1}
+    assert report.exit_status == 2

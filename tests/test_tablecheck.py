@@ -13,14 +13,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from usjst_data import validator
+from usjst_data import keys as key_checks
+from usjst_data.keys import _duplicates
 from usjst_data.report import Report
-from usjst_data.tablecheck import TYPE_PATTERNS, FieldSpec, Table, calendar_dates, check_cells, real_dates
-from usjst_data.validator import _duplicates
+from usjst_data.tablecheck import TYPE_PATTERNS, FieldSpec, Rows, calendar_dates, check_cells, real_dates
 
 
 def _problems(spec: dict[str, Any], values: list[str | None]) -> list[tuple[str, int | None, str | None]]:
-    table = Table(name="t", file="t.csv")
+    table = Rows(name="t", file="t.csv")
     column = pa.chunked_array([pa.array(values, pa.string())])
     result = check_cells(table, FieldSpec.parse(spec), column, Report(target="t"), 0)
     return [(p.code, p.row, p.value) for _, problems, _ in result.found for p in problems]
@@ -108,10 +108,10 @@ def test_failed_cast_falls_back_to_the_pattern(kind: str, value: str) -> None:
 def test_repeated_keys_name_the_row_they_repeat(keys: list[str | None], rejected: bool, parts: int) -> None:
     """Every repeat of a key, and only repeats, is reported with the row of its first occurrence,
     however many parts the keys are hashed in."""
-    table = Table(name="t", file="t.csv", num_rows=len(keys), rejected=[3] if rejected else [])
+    table = Rows(name="t", file="t.csv", num_rows=len(keys), rejected=[3] if rejected else [])
     table.columns = {"id": pa.chunked_array([pa.array(keys[:5], pa.string()), pa.array(keys[5:], pa.string())])}
     report = Report(target="t", max_per_kind=None)
-    with ThreadPoolExecutor(max_workers=2) as pool, mock.patch.object(validator, "_part_count", return_value=parts):
+    with ThreadPoolExecutor(max_workers=2) as pool, mock.patch.object(key_checks, "_part_count", return_value=parts):
         _duplicates(table, ["id"], "primary-key-error", report, pool)
     first: dict[str, int] = {}
     expected = []
@@ -123,3 +123,91 @@ def test_repeated_keys_name_the_row_they_repeat(keys: list[str | None], rejected
         else:
             first[key] = row
     assert [(p.row, p.message) for p in report.problems] == expected
+
+
+SPECIAL = ["NaN", "INF", "-INF", "inf", "Infinity", "nan", "-inf", "+INF", "1e400"]
+SPECIAL_VALID = {"NaN", "INF", "-INF", "1e400"}  # the Table Schema's special values, and a number too large
+
+
+@pytest.mark.parametrize("value", SPECIAL)
+@pytest.mark.parametrize("other", ["1.5", "not a number"])
+def test_special_numbers_agree_whether_or_not_the_cast_succeeds(value: str, other: str) -> None:
+    """A clean cast and the pattern (used when another cell fails to cast) accept the same values."""
+    found = _problems({"name": "x", "type": "number"}, [other, value])
+    assert ("type-error", 3, value) in found if value not in SPECIAL_VALID else ("type-error", 3, value) not in found
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [
+        ("2021-01-01T10:20:30", True),
+        ("2021-01-01T10:20:30Z", True),
+        ("2021-01-01T10:20:30+09:00", True),
+        ("2021-01-01T99:99:99", False),
+        ("2021-01-01T24:00:01", False),
+        ("2021-02-30T10:20:30", False),
+    ],
+)
+def test_datetime_checks_its_time(value: str, valid: bool) -> None:
+    assert (_problems({"name": "d", "type": "datetime"}, [value]) == []) is valid
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [("10:20:30", True), ("10:20:30Z", True), ("10:20:30-05:00", True), ("10:20:30.5+0900", True), ("25:00:00", False)],
+)
+def test_time_may_have_a_zone(value: str, valid: bool) -> None:
+    assert (_problems({"name": "t", "type": "time"}, [value]) == []) is valid
+
+
+@pytest.mark.parametrize(
+    ("enum", "cells", "bad"),
+    [([1, 2], ["01", "2.0", "3"], ["3"]), ([0], ["-0", "0.0"], []), ([40000], ["4E4", "4e4", "40001"], ["40001"])],
+)
+def test_numeric_enum_is_compared_as_numbers(enum: list[int], cells: list[str], bad: list[str]) -> None:
+    found = _problems({"name": "n", "type": "number", "constraints": {"enum": enum}}, cells)
+    assert [value for code, _, value in found if code == "enum-error"] == bad
+
+
+@pytest.mark.parametrize(("bound", "cell"), [("1000", "1000.5"), (10**20, "1e21"), ("1e3", "1001")])
+def test_numeric_bounds_as_strings_or_beyond_int64(bound: object, cell: str) -> None:
+    found = _problems({"name": "n", "type": "number", "constraints": {"maximum": bound}}, ["5", cell])
+    assert found == [("range-error", 3, cell)]
+
+
+def test_exclusive_maximum_is_not_maximum() -> None:
+    found = _problems({"name": "n", "type": "integer", "constraints": {"exclusiveMaximum": 5}}, ["4", "5", "6"])
+    assert [(code, row) for code, row, _ in found] == [("range-error", 3), ("range-error", 4)]
+
+
+def test_a_primary_key_cell_must_have_a_value() -> None:
+    table = Rows(name="t", file="t.csv")
+    column = pa.chunked_array([pa.array(["a", None], pa.string())])
+    result = check_cells(table, FieldSpec.parse({"name": "id"}, key=True), column, Report(target="t"), 0)
+    assert [(p.code, p.row) for _, problems, _ in result.found for p in problems] == [("primary-key-error", 3)]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "good", "bad"),
+    [
+        ("default", ["90, 45", "-180,-90", "1.5, 2"], ["200, 0", "0, 91", "a, b", "1 2"]),
+        ("array", ["[90, 45]", "[-180.0, 90]"], ["[1]", "[200, 0]", '["a", 1]', "{}"]),
+        ("object", ['{"lon": 151.2, "lat": -27.1}'], ['{"lon": 1}', '{"lon": 1, "lat": 100}', "[1, 2]", "x"]),
+    ],
+)
+def test_geopoint_formats_and_ranges(fmt: str, good: list[str], bad: list[str]) -> None:
+    found = _problems({"name": "g", "type": "geopoint", "format": fmt}, good + bad)
+    assert [value for _, _, value in found] == bad
+
+
+@pytest.mark.parametrize(
+    ("spec", "cells", "bad"),
+    [
+        ({"type": "array", "constraints": {"minLength": 2}}, ["[1, 2]", "[1]", "[]"], ["[1]", "[]"]),
+        ({"type": "list", "constraints": {"maxLength": 2}}, ["a,b", "a,b,c"], ["a,b,c"]),
+        ({"type": "string", "constraints": {"maxLength": 2}}, ["ab", "abc"], ["abc"]),
+    ],
+)
+def test_length_counts_items_of_arrays_and_lists(spec: dict[str, Any], cells: list[str], bad: list[str]) -> None:
+    found = _problems({"name": "x", **spec}, cells)
+    assert [value for code, _, value in found if code == "length-error"] == bad

@@ -7,11 +7,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
-from usjst_data import tablecheck
+from usjst_data import tablecheck, validator
 from usjst_data.builder import DATA_DIR
+from usjst_data.cli import app
 from usjst_data.errors import PackageError
-from usjst_data.validator import validate
+from usjst_data.validator import Options, validate
+
+runner = CliRunner()
 
 Break = Callable[[Path], None]
 
@@ -153,9 +157,9 @@ def test_row_numbers_count_rejected_rows(tmp_path: Path) -> None:
     (folder / "commitments.csv").write_text("\r\n".join(lines) + "\r\n")
     report = validate(folder)
     assert [(p.code, p.row) for p in report.problems] == [
-        ("enum-error", 5),
         ("ragged-row", 2),
         ("ragged-row", 4),
+        ("enum-error", 5),
     ]
 
 
@@ -215,3 +219,127 @@ def test_a_validator_fault_is_not_reported_as_a_bad_file(tmp_path: Path, monkeyp
     monkeypatch.setattr(tablecheck, "_parse", broken)
     with pytest.raises(IndexError, match="a fault in the validator"):
         validate(folder)
+
+
+def test_a_value_error_in_a_check_is_not_reported_as_a_bad_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "package"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "broken" / "enum", folder)
+
+    def broken(*args: object) -> None:
+        raise ValueError("a fault in a check")
+
+    monkeypatch.setattr(validator, "check_cells", broken)
+    with pytest.raises(ValueError, match="a fault in a check"):
+        validate(folder)
+
+
+def _many_pieces(folder: Path, rows: int = 3000) -> Path:
+    folder.mkdir()
+    (folder / "t.csv").write_text("id,n\n" + "".join(f"{i},x\n" for i in range(rows)))
+    schema = {"fields": [{"name": "id", "type": "integer"}, {"name": "n", "type": "integer"}]}
+    (folder / "datapackage.json").write_text(
+        json.dumps({"resources": [{"name": "t", "path": "t.csv", "schema": schema}]})
+    )
+    return folder
+
+
+def test_stopping_early_leaves_no_thread_or_open_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--limit-errors stops reading: the reading thread ends and the file is closed, 50 times over."""
+    import os
+    import threading
+
+    folder = _many_pieces(tmp_path / "package")
+    monkeypatch.setattr(tablecheck, "PIECE_BYTES", 256)
+    validate(folder, Options(limit_errors=1))  # warm: imports and pools the first run creates
+    threads, files = threading.active_count(), len(os.listdir("/proc/self/fd"))
+    for _ in range(50):
+        report = validate(folder, Options(limit_errors=1))
+        assert report.truncated
+        assert report.error_count == 1
+    assert threading.active_count() == threads
+    assert len(os.listdir("/proc/self/fd")) == files
+
+
+def test_validation_leaves_the_host_process_as_it_was(tmp_path: Path) -> None:
+    """No garbage-collector pause, import hook or other process-wide change from a library call."""
+    import gc
+    import sys
+
+    folder = _many_pieces(tmp_path / "package", rows=10)
+    hooks = list(sys.meta_path)
+    validate(folder)
+    assert gc.isenabled()
+    assert sys.meta_path == hooks
+
+
+def test_unknown_pick_or_skip_code_is_a_usage_error(tmp_path: Path) -> None:
+    folder = _many_pieces(tmp_path / "package", rows=10)
+    for option in ("--pick", "--skip"):
+        result = runner.invoke(app, ["validate", str(folder), option, "type-eror"])
+        assert result.exit_code == 2
+        assert "unknown problem code type-eror" in result.output
+
+
+def test_json_output_is_a_report_even_when_nothing_could_be_read(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["validate", str(tmp_path / "nowhere"), "--format", "json"])
+    assert result.exit_code == 2
+    report = json.loads(result.stdout)
+    assert report["valid"] is False
+    assert report["checked"] is False
+    assert "no such file" in report["error"]
+
+
+def test_a_url_is_refused_by_design() -> None:
+    result = runner.invoke(app, ["validate", "https://example.org/datapackage.json"])
+    assert result.exit_code == 2
+    assert "remote packages are not read, by design" in result.output
+
+
+def test_terminal_output_escapes_control_characters(tmp_path: Path) -> None:
+    folder = tmp_path / "package"
+    folder.mkdir()
+    (folder / "t.csv").write_text("id\x1b]0;title\x07\nx\n")
+    schema = {"fields": [{"name": "id\x1b]0;title\x07", "type": "integer"}]}
+    resource = {"name": "t\x1b[2J[/bold]", "path": "t.csv", "schema": schema}
+    (folder / "datapackage.json").write_text(json.dumps({"resources": [resource]}))
+    result = runner.invoke(app, ["validate", str(folder)])
+    assert result.exit_code == 1
+    assert "\x1b" not in result.output
+    assert "\x07" not in result.output
+    assert "id\\x1b]0;title\\x07: 'x' is not an integer" in result.output
+
+
+def test_threads_follow_the_cpus_this_process_may_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    assert tablecheck.cpu_count() == 1
+
+
+def test_a_table_file_on_its_own_with_or_without_a_schema(tmp_path: Path) -> None:
+    (tmp_path / "plain.csv").write_text("id,name\n1,Ann\nx,Bo\n")
+    (tmp_path / "plain.schema.yaml").write_text("fields:\n  - {name: id, type: integer}\n  - {name: name}\n")
+    alone = validate(tmp_path / "plain.csv")
+    assert (alone.valid, alone.counts()) == (True, {"unsupported": 1})
+    typed = runner.invoke(
+        app, ["validate", str(tmp_path / "plain.csv"), "--schema", str(tmp_path / "plain.schema.yaml")]
+    )
+    assert typed.exit_code == 1
+    assert "plain.csv:3: id: 'x' is not an integer [type-error]" in typed.output
+
+
+def test_a_single_resource_descriptor(tmp_path: Path) -> None:
+    (tmp_path / "plain.csv").write_text("id\n1\nx\n")
+    resource = {"name": "plain", "path": "plain.csv", "schema": {"fields": [{"name": "id", "type": "integer"}]}}
+    (tmp_path / "resource.json").write_text(json.dumps(resource))
+    assert [(p.code, p.row) for p in validate(tmp_path / "resource.json").problems] == [("type-error", 3)]
+
+
+def test_utf16_is_decoded_and_its_zero_bytes_are_no_nul(tmp_path: Path) -> None:
+    (tmp_path / "t.csv").write_bytes("id,name\n1,Ann\nx,Bö\n".encode("utf-16"))
+    schema = {"fields": [{"name": "id", "type": "integer"}, {"name": "name"}]}
+    resource = {"name": "t", "path": "t.csv", "encoding": "utf-16", "schema": schema}
+    (tmp_path / "datapackage.json").write_text(json.dumps({"resources": [resource]}))
+    assert [(p.code, p.row) for p in validate(tmp_path).problems] == [("type-error", 3)]

@@ -19,7 +19,7 @@ from typer.core import TyperGroup
 from .errors import UsjstError, require
 from .formats import ExportFormat, SchemaFormat
 from .meta import VERSION
-from .report import DEFAULT_PER_KIND, Problem, Report
+from .report import DEFAULT_PER_KIND, Problem, Report, printable
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -147,13 +147,15 @@ def format_report_text(report: Report, shown: int = DEFAULT_SHOWN) -> str:
         more = len(problems[shown:]) + left_out.get(kind, 0)
         if more:
             resource, code, name = kind
-            lines.append(f"... and {more:,} more {code} in {name or resource}")
+            lines.append(printable(f"... and {more:,} more {code} in {name or resource}"))
     rows = sum(report.tables.values())
     errors = report.error_count
     verdict = "valid" if report.valid else f"invalid: {errors:,} error{'' if errors == 1 else 's'}"
     if report.truncated:
         verdict += " (stopped at --limit-errors)"
-    lines.append(f"{report.target}: {len(report.tables)} tables, {rows:,} rows, {verdict}")
+    if report.unchecked:
+        verdict += f"; not fully checked ({', '.join(report.unchecked)})"
+    lines.append(printable(f"{report.target}: {len(report.tables)} tables, {rows:,} rows, {verdict}"))
     return "\n".join(lines)
 
 
@@ -166,12 +168,13 @@ def _progress() -> tuple[Any, Progress | None]:
     from rich.progress import BarColumn, DownloadColumn, TextColumn
     from rich.progress import Progress as Bar
 
-    bar = Bar(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), transient=True)
+    # Resource names are the package's text, not markup: [/bold] or a link must print as written.
+    bar = Bar(TextColumn("{task.description}", markup=False), BarColumn(), DownloadColumn(), transient=True)
     tasks: dict[str, Any] = {}
 
     def update(resource: str, done: int, total: int) -> None:
         if resource not in tasks:
-            tasks[resource] = bar.add_task(resource, total=total)
+            tasks[resource] = bar.add_task(printable(resource), total=total)
         bar.update(tasks[resource], completed=done)
 
     return bar, update
@@ -181,7 +184,10 @@ def _progress() -> tuple[Any, Progress | None]:
 def validate(
     path: Annotated[
         Path | None,
-        typer.Argument(help="A datapackage.json, a folder holding one, or a seeds/ folder; default: the shipped data."),
+        typer.Argument(
+            help="A datapackage.json or .yaml, a folder holding one, a seeds/ folder, or a table file (see --schema);"
+            " default: the shipped data."
+        ),
     ] = None,
     format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.TEXT,
     limit_errors: Annotated[
@@ -193,18 +199,30 @@ def validate(
         int, typer.Option("--max-per-kind", min=0, help="Problems kept in full per resource, code and field.")
     ] = DEFAULT_PER_KIND,
     shown: Annotated[int, typer.Option("--shown", min=0, help="Text output: problems shown per kind.")] = DEFAULT_SHOWN,
+    schema: Annotated[
+        Path | None, typer.Option("--schema", help="A Table Schema (JSON or YAML) for a table file given as PATH.")
+    ] = None,
 ) -> None:
-    """Check a data package: descriptor, files and hashes, every cell, keys, and the domain rules."""
+    """Check a data package: descriptor, files and hashes, every cell, keys, and the domain rules.
+
+    Exit status: 0 valid, 1 invalid, 2 could not validate (see docs/problems.md).
+    """
+    from .problems import UnknownCodeError, check_codes
     from .validator import Options
     from .validator import validate as run
 
+    try:
+        picked, skipped = check_codes(frozenset(pick or ())), check_codes(frozenset(skip or ()))
+    except UnknownCodeError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--pick/--skip") from None
     bar, progress = _progress() if format is Format.TEXT else (None, None)
     options = Options(
         max_per_kind=max_per_kind,
         limit_errors=limit_errors,
-        pick=frozenset(pick or ()),
-        skip=frozenset(skip or ()),
+        pick=picked,
+        skip=skipped,
         progress=progress,
+        schema=schema,
     )
     try:
         if bar is not None:
@@ -213,12 +231,17 @@ def validate(
         else:
             report = run(path, options)
     except UsjstError as exc:
+        if format is Format.JSON:  # a report, always: one that says why nothing was checked
+            failed = {"target": str(path), "valid": False, "checked": False, "error": str(exc), "problems": []}
+            typer.echo(json.dumps(failed, indent=2, ensure_ascii=False))
         raise _fail(str(exc)) from None
     if format is Format.JSON:
-        typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False)
+        # A lone surrogate (from a name in the package) cannot be written as UTF-8: escape it.
+        typer.echo(text.encode("utf-8", "backslashreplace").decode("utf-8"))
     else:
         typer.echo(format_report_text(report, shown))
-    raise typer.Exit(0 if report.valid else 1)
+    raise typer.Exit(report.exit_status)
 
 
 @app.command()

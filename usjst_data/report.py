@@ -6,6 +6,7 @@ the rest, so a systematic error in a million rows costs a counter, not a million
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -13,6 +14,18 @@ from typing import Any
 
 MAX_VALUE_LENGTH = 80
 DEFAULT_PER_KIND = 100
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters escaped, safe to print on a terminal.
+
+    Names, paths and cells come from the package: an escape sequence in one could retitle or clear
+    the terminal. Lone surrogates are escaped too, as they cannot be encoded for output.
+    """
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), text)
 
 
 def shorten(value: object, limit: int = MAX_VALUE_LENGTH) -> str:
@@ -40,7 +53,7 @@ class Problem:
         """The problem as one grep-able line: ``file:row: record: field: message [code]``."""
         place = ":".join(str(p) for p in (self.file, self.row) if p is not None)
         parts = [p for p in (place, self.record, self.field) if p]
-        return ": ".join([*parts, f"{self.message} [{self.code}]"])
+        return printable(": ".join([*parts, f"{self.message} [{self.code}]"]))
 
     def at(self, **where: Any) -> Problem:
         """The same problem with location details filled in."""
@@ -87,10 +100,13 @@ class Report:
 
     def add_many(self, kind: tuple[str, str, str], problems: list[Problem], total: int) -> None:
         """Record ``total`` problems of one kind, of which ``problems`` are the first ones in full."""
+        from .problems import severity as severity_of
+
         code = kind[1]
         if not self.wants(code) or total == 0:
             return
-        severity = problems[0].severity if problems else "error"
+        # Problems past the quota are only counted: their severity is the code's, not a guess.
+        severity = problems[0].severity if problems else severity_of(code)
         self.severities[code] = severity
         if severity == "error" and self.limit_errors is not None:
             left = max(0, self.limit_errors - self.error_count)
@@ -111,7 +127,7 @@ class Report:
 
     @property
     def error_count(self) -> int:
-        return sum(n for kind, n in self.totals.items() if self.severities.get(kind[1], "error") == "error")
+        return sum(n for kind, n in self.totals.items() if self._is_error(kind[1]))
 
     @property
     def errors(self) -> list[Problem]:
@@ -120,6 +136,25 @@ class Report:
     @property
     def valid(self) -> bool:
         return self.error_count == 0
+
+    @property
+    def unchecked(self) -> list[str]:
+        """Codes found that mean part of the package could not be checked."""
+        from .problems import CODES
+
+        return sorted(code for code in self.counts() if code in CODES and not CODES[code].checked)
+
+    @property
+    def exit_status(self) -> int:
+        """0 when valid; 1 when the data is invalid; 2 when it could not be validated (and nothing else is wrong)."""
+        if self.valid:
+            return 0
+        unchecked = set(self.unchecked)
+        errors = sum(n for kind, n in self.totals.items() if kind[1] not in unchecked and self._is_error(kind[1]))
+        return 1 if errors else 2
+
+    def _is_error(self, code: str) -> bool:
+        return self.severities.get(code, "error") == "error"
 
     def counts(self) -> Counter[str]:
         """Problems found per code, including those not kept in full."""
@@ -138,6 +173,7 @@ class Report:
         return {
             "target": self.target,
             "valid": self.valid,
+            "checked": not self.unchecked,
             "error_count": self.error_count,
             "warning_count": sum(self.totals.values()) - self.error_count,
             "truncated": self.truncated,

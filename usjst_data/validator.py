@@ -2,36 +2,48 @@
 
 Steps 1–3 work for any Data Package (v2, and v1 descriptors); a package named ``usjst-data``
 also gets the domain rules of the models (step 4). Bad input never raises: it becomes problems.
+This module reads the resources and drives the checks; ``descriptor`` reads and profile-checks the
+descriptor, ``sources`` turns compressed, JSON and inline tables into CSV, ``tablecheck`` parses
+and checks the cells, ``keys`` checks primary, unique and foreign keys, ``problems`` lists the codes.
 """
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import contextlib
 import csv
+import functools
 import hashlib
-import json
-import os
 import re
 import sys
-from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ThreadPoolExecutor
+from collections.abc import Callable, Generator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import meta
+from . import meta, tablecheck
+from .descriptor import FIELDS_MATCH, JsonError, Resource, profile_problems, read_json, read_yaml
 from .errors import PackageError, SeedError
-from .report import DEFAULT_PER_KIND, Problem, Report, shorten
+from .keys import as_list, key_columns, key_definition_problems, key_problems
+from .report import DEFAULT_PER_KIND, Problem, Report, printable, shorten
+from .sources import COMPRESSIONS, JSON_FORMATS
 from .tablecheck import (
     KNOWN_TYPES,
     TEMPORAL,
+    ColumnResult,
     Dialect,
+    DialectError,
     Feed,
     FieldSpec,
     Piece,
-    Table,
+    Rows,
+    Unparsable,
+    as_number,
     check_cells,
+    cpu_count,
+    re2_error,
     read_header,
     read_pieces,
 )
@@ -47,21 +59,25 @@ def default_package() -> Path:
 
 
 def locate(path: Path | str | None) -> Path:
-    """The descriptor or seeds folder for ``path``: a datapackage.json, or a folder holding one."""
+    """What ``path`` names to validate: a descriptor (package or resource, JSON or YAML), a folder
+    holding a datapackage.json or .yaml, a seeds folder, or a table file on its own."""
     if path is None:
         shipped = default_package()
         if not shipped.is_file():
             raise PackageError(f"the installed package has no data at {shipped}; run `usjst build` in a checkout")
         return shipped
     target = Path(path)
+    if _URL.match(str(path)) and not target.exists():
+        raise PackageError(f"{path}: remote packages are not read, by design; download it and give its local path")
     if target.is_dir():
-        if (target / "datapackage.json").is_file():
-            return target / "datapackage.json"
+        for name in ("datapackage.json", "datapackage.yaml", "datapackage.yml"):
+            if (target / name).is_file():
+                return target / name
         if any(target.glob("*.yaml")):
             return target
         raise PackageError(f"{path}: no datapackage.json found (give a descriptor or a folder holding one)")
     if not target.is_file():
-        raise PackageError(f"{path}: no such file; give a datapackage.json or a folder holding one")
+        raise PackageError(f"{path}: no such file; give a datapackage.json, a folder holding one, or a table file")
     return target
 
 
@@ -74,6 +90,7 @@ class Options:
     pick: frozenset[str] = frozenset()
     skip: frozenset[str] = frozenset()
     progress: Progress | None = None
+    schema: Path | str | None = None  # a Table Schema for a table file given on its own
 
 
 _PR_SET_THP_DISABLE = 41  # from <linux/prctl.h>
@@ -91,13 +108,18 @@ class _Refuse:
 
 
 def lean_process() -> None:
-    """Keep numpy and pandas out of a process that only validates.
+    """Tune the ``usjst validate`` process, which only validates and then exits; never a library call.
 
-    pyarrow imports numpy when it is installed, and pandas on its first conversion of a Python
-    value; both are optional to it and validation uses neither, while their imports would be a
-    large share of a short run. Nothing changes when either is already imported. On Linux the
-    process also gives up transparent huge pages.
+    - numpy and pandas are kept out: pyarrow imports numpy when it is installed, and pandas on its
+      first conversion of a Python value; validation uses neither, while their imports would be a
+      large share of a short run. Nothing changes when either is already imported.
+    - The cyclic garbage collector is off: the domain rules build many records that hold no cycles,
+      and collecting while they are built scans them again and again (a third of the time).
+    - On Linux, transparent huge pages are given up (children inherit this).
     """
+    import gc
+
+    gc.disable()
     refused = ("numpy", "pandas")
     if not any(name in sys.modules for name in refused):
         sys.meta_path.insert(0, _Refuse(refused))
@@ -124,24 +146,82 @@ def validate(path: Path | str | None = None, options: Options | None = None) -> 
     if target.is_dir():
         _validate_seeds(target, report)
         return report
-    descriptor = _read_descriptor(target, report)
-    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
-        if descriptor is not None:
-            report.extend(_profile_problems(descriptor, target.name))
+    try:
+        if target.suffix.lower() in DESCRIPTOR_SUFFIXES:
+            descriptor = _read_descriptor(target)
+        else:  # a table file on its own, with the schema given beside it, if any
+            schema = _read_descriptor(Path(options.schema)) if options.schema is not None else None
+            descriptor = {"resources": [_table_resource(target, schema)]}
+    except JsonError as exc:
+        report.add(Problem(exc.code, str(exc), file=exc.file))
         return report
+    if (
+        isinstance(descriptor, dict)
+        and "resources" not in descriptor
+        and ("path" in descriptor or "data" in descriptor)
+    ):
+        descriptor = {"resources": [descriptor]}  # a single resource descriptor
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        report.extend(profile_problems(descriptor, target.name))
+        if not report.problems:  # the profile accepts a package without resources only in v1 terms
+            report.add(Problem("descriptor-error", "a data package needs a resources array", file=target.name))
+        return report
+    ours = descriptor.get("name") == meta.NAME
     with ThreadPoolExecutor(max_workers=1) as pool:
         # The profile check is Python work: it runs while the tables are parsed, which frees the GIL.
-        profile = pool.submit(lambda: list(_profile_problems(descriptor, target.name)))
-        tables = _validate_resources(descriptor, target.parent, report, options.progress)
+        profile = pool.submit(lambda: list(profile_problems(descriptor, target.name)))
+        resources = _resources(descriptor["resources"], target.parent, report)
+        report.extend(key_definition_problems(resources))
+        tables = _validate_resources(resources, target.parent, report, options.progress, ours)
         report.extend(profile.result())
     if not report.full:
-        _key_problems(descriptor["resources"], tables, report)
-    if descriptor.get("name") == meta.NAME and not report.full:
+        key_problems(resources, tables, report)
+    if ours and not report.full:
         from .domain import domain_problems
 
-        listed = {str(r.get("name")) for r in descriptor["resources"] if isinstance(r, dict)}
-        report.extend(domain_problems(tables, listed))
+        report.extend(domain_problems(tables, {r.name for r in resources}))
     return report
+
+
+def _resources(specs: list[Any], base: Path, report: Report) -> list[Resource]:
+    """The descriptor's resources with their schemas; a repeated name is a problem (keys need one table per name)."""
+    resources: list[Resource] = []
+    seen: set[str] = set()
+    for index, spec in enumerate(specs):
+        if not isinstance(spec, dict):
+            continue  # the profile check reports it
+        name = str(spec.get("name", f"resource-{index}"))
+        pointer = f"/resources/{index}"
+        if name in seen:
+            message = f"another resource is already named {shorten(name)!r}; names must be unique"
+            report.add(Problem("descriptor-error", message, resource=name, field=pointer + "/name"))
+            continue
+        seen.add(name)
+        read = dict(spec)
+        if isinstance(spec.get("dialect"), str):  # a dialect given by path: read it once, here
+            dialect = _referenced(spec["dialect"], "dialect", base, name, report)
+            read["dialect"] = spec["dialect"] if dialect is None else dialect
+        resources.append(Resource(name, read, _schema(spec.get("schema"), base, name, report), pointer))
+    return resources
+
+
+DESCRIPTOR_SUFFIXES = (".json", ".yaml", ".yml")
+
+
+def _read_descriptor(path: Path) -> Any:
+    """A descriptor or schema in JSON or YAML; JsonError (with its code and file) when it is neither."""
+    yaml = path.suffix.lower() in (".yaml", ".yml")
+    try:
+        return read_yaml(path) if yaml else read_json(path)
+    except JsonError as exc:
+        language = "YAML" if yaml else "JSON"
+        raise JsonError(f"not valid {language}: {exc}", code=f"{language.lower()}-error", file=path.name) from None
+
+
+def _table_resource(path: Path, schema: Any) -> dict[str, Any]:
+    """The resource of a table file given on its own: named after the file, with the schema if any."""
+    name = re.sub(r"[^a-z0-9._-]+", "-", path.name.partition(".")[0].lower()).strip("-") or "table"
+    return {"name": name, "path": path.name, **({"schema": schema} if schema is not None else {})}
 
 
 def _validate_seeds(folder: Path, report: Report) -> None:
@@ -157,40 +237,6 @@ def _validate_seeds(folder: Path, report: Report) -> None:
     report.extend(check(data))
 
 
-def _read_descriptor(path: Path, report: Report) -> Any:
-    """The parsed descriptor, or None (and a problem) when it is not JSON."""
-    shown = path.name
-    try:
-        descriptor = json.loads(path.read_bytes().decode("utf-8"))
-    except OSError as exc:
-        raise PackageError(f"{path}: cannot read the descriptor: {exc.strerror}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        report.add(Problem("json-error", f"descriptor is not valid JSON: {shorten(str(exc), 200)}", file=shown))
-        return None
-    return descriptor
-
-
-def _profile_problems(descriptor: Any, shown: str) -> Iterator[Problem]:
-    """Conformance to the Data Package v2 profile, which also accepts v1 descriptors."""
-    import jsonschema
-
-    profile = json.loads((meta.PACKAGE_ROOT / "profiles" / "datapackage-2.0.json").read_text("utf-8"))
-    validator = jsonschema.Draft7Validator(profile)
-    reported: set[str] = set()
-    for error in sorted(validator.iter_errors(descriptor), key=lambda e: [str(p) for p in e.absolute_path]):
-        pointer = "/" + "/".join(str(p) for p in error.absolute_path)
-        if pointer not in reported:  # one problem per place: the first error says what is wrong there
-            reported.add(pointer)
-            yield Problem("descriptor-error", _schema_message(error), file=shown, field=pointer)
-
-
-def _schema_message(error: Any) -> str:
-    if error.validator == "oneOf" and error.context:
-        best = min(error.context, key=lambda e: len(list(e.absolute_path)))
-        return shorten(f"{error.message}: {best.message}", 200)
-    return shorten(error.message, 200)
-
-
 def _safe_path(relative: Any, base: Path) -> Path | None:
     """The file a resource path names, or None when it is a URL or would leave the package folder."""
     if not isinstance(relative, str) or not relative or _URL.match(relative) or "\\" in relative:
@@ -201,61 +247,76 @@ def _safe_path(relative: Any, base: Path) -> Path | None:
     return full if full.is_relative_to(base.resolve()) else None
 
 
+def _regular_file(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a data file (None when it can): missing, a FIFO, a device, a folder."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "file does not exist"
+    except OSError as exc:
+        return f"cannot open the file: {exc.strerror or exc}"
+    return None if stat.S_ISREG(mode) else "not a regular file (a folder, a FIFO or a device)"
+
+
 def _validate_resources(
-    descriptor: dict[str, Any], base: Path, report: Report, progress: Progress | None
-) -> dict[str, Table]:
-    tables: dict[str, Table] = {}
-    needed = _key_columns(descriptor["resources"])
-    for index, resource in enumerate(descriptor["resources"]):
+    resources: list[Resource], base: Path, report: Report, progress: Progress | None, ours: bool
+) -> dict[str, Rows]:
+    tables: dict[str, Rows] = {}
+    needed = key_columns(resources)
+    for resource in resources:
         if report.full:
             break
-        if not isinstance(resource, dict):
+        keep = None if ours else needed.get(resource.name, set())
+        try:
+            table = _validate_resource(resource, base, report, progress, keep)
+        except OSError as exc:  # deleted, made unreadable or cut short while it was read
+            message = f"cannot read the file: {exc.strerror or exc}"
+            report.add(Problem("io-error", message, resource=resource.name, file=printable(str(exc.filename or ""))))
             continue
-        name = str(resource.get("name", f"resource-{index}"))
-        keep = None if descriptor.get("name") == meta.NAME else needed.get(name, set())
-        table = _validate_resource(resource, name, base, report, progress, keep)
         if table is not None:
-            tables[name] = table
-            report.tables[name] = table.num_rows
+            tables[resource.name] = table
+            report.tables[resource.name] = table.num_rows
     return tables
 
 
-def _key_columns(resources: list[Any]) -> dict[str, set[str]]:
-    """Per resource, the columns the key checks read: primary, unique and foreign keys, both ends."""
-    needed: dict[str, set[str]] = {}
-    for resource in resources:
-        if not isinstance(resource, dict) or not isinstance(resource.get("schema"), dict):
-            continue
-        name, schema = str(resource.get("name")), resource["schema"]
-        columns = needed.setdefault(name, set())
-        columns.update(_as_list(schema.get("primaryKey")))
-        for unique in schema.get("uniqueKeys") or []:
-            columns.update(_as_list(unique))
-        for spec in schema.get("fields") or []:
-            if (
-                isinstance(spec, dict)
-                and isinstance(spec.get("constraints"), dict)
-                and spec["constraints"].get("unique")
-            ):
-                columns.add(str(spec.get("name")))
-        for fk in schema.get("foreignKeys") or []:
-            if isinstance(fk, dict) and isinstance(fk.get("reference"), dict):
-                columns.update(_as_list(fk.get("fields")))
-                target = fk["reference"].get("resource") or name
-                needed.setdefault(str(target), set()).update(_as_list(fk["reference"].get("fields")))
-    return needed
+# Formats read as delimited text; the others a table may come in, which are reported as not read.
+TEXT_FORMATS = {"csv", "tsv", "txt", ""}
+OTHER_TABLE_FORMATS = {
+    "xlsx", "xls", "ods", "parquet", "html", "htm", "xml", "sqlite", "arrow", "feather", "avro", "orc", "sav", "dta",
+    "gsheets",
+}  # fmt: skip
+COMPRESSED = {"gz", "gzip", "zip", "bz2", "xz", "lzma", "zst", "zstd", "tgz", "tar", "7z"}
+
+
+def _format(spec: dict[str, Any], relative: str) -> tuple[str, str | None]:
+    """The format of the table in the file (declared, or the path's extension) and, if it is compressed, how."""
+    path = Path(relative)
+    suffix = path.suffix.lower().lstrip(".")
+    compression = spec.get("compression")
+    if isinstance(compression, str) and compression.lower() not in ("", "no"):
+        how: str | None = compression.lower()
+    else:
+        how = suffix if suffix in COMPRESSED else None
+    if suffix in COMPRESSED:
+        suffix = path.with_suffix("").suffix.lower().lstrip(".")
+    declared = spec.get("format")
+    fmt = declared.lower() if isinstance(declared, str) else suffix
+    return ("csv" if fmt in COMPRESSED else fmt), how
 
 
 def _validate_resource(
-    resource: dict[str, Any], name: str, base: Path, report: Report, progress: Progress | None, keep: set[str] | None
-) -> Table | None:
-    relative = resource.get("path")
+    resource: Resource, base: Path, report: Report, progress: Progress | None, keep: set[str] | None
+) -> Rows | None:
+    name, spec = resource.name, resource.spec
+    relative = spec.get("path")
     if relative is None:
-        return None  # inline data: nothing on disk to check
+        return _validate_inline(resource, report, progress, keep) if "data" in spec else None
     files = _files(relative if isinstance(relative, list) else [relative], name, base, report)
     if files is None:
         return None
-    parquet = resource.get("parquet")
+    parquet = spec.get("parquet")
     if isinstance(parquet, dict) and "path" in parquet:
         extra = _safe_path(parquet["path"], base)
         if extra is None or not extra.is_file():
@@ -264,32 +325,137 @@ def _validate_resource(
             report.extend(_Integrity(parquet, name, str(parquet["path"]), text=False).read([extra]).result())
     # Data split over several files is their concatenation: one size and hash, rows in file order.
     shown = " + ".join(part for part, _ in files)
-    integrity = _Integrity(resource, name, shown)
-    schema = _schema(resource.get("schema"), base, name, report)
-    parts: list[Table] = []
-    if schema is not None:
-        for part, full in files:
-            # The parser's reads feed the hash, so that each file is read once.
-            table = _check_table(full, resource, schema, name, part, report, progress, keep, integrity.feed)
-            if table is None:
-                break  # what stops one file (a schema problem, a full report) stops the rest
-            parts.append(table)
+    schema = resource.schema
+    parts: list[Rows] = []
+    fmt, compression = _format(spec, files[0][0])
+    tabular = fmt in TEXT_FORMATS | JSON_FORMATS or spec.get("type") == "table" or schema is not None
+    # NUL bytes are looked for in text of encodings where a NUL byte is a NUL character.
+    wide = str(spec.get("encoding", "")).lower().replace("_", "-").startswith(("utf-16", "utf-32"))
+    text = tabular and compression is None and fmt in TEXT_FORMATS and not wide
+    integrity = _Integrity(spec, name, shown, text=text)
+    unread = f"{compression}-compressed" if compression and compression not in COMPRESSIONS else None
+    unread = unread or (f"in the {fmt} format" if fmt in OTHER_TABLE_FORMATS else None)
+    if resource.schema_broken:
+        pass
+    elif unread:
+        message = f"the file is {unread}, which this validator does not read: its rows were not checked"
+        report.add(Problem("unsupported-format", message, resource=name, file=shown))
+    elif tabular:
+        parts = _check_parts(resource, files, fmt, compression, report, progress, keep, integrity) or []
     if integrity.size != sum(full.stat().st_size for _, full in files):  # not every byte was read
-        integrity = _Integrity(resource, name, shown).read([full for _, full in files])
+        integrity = _Integrity(spec, name, shown, text=text).read([full for _, full in files])
     report.extend(integrity.result())
-    return Table.joined(parts) if parts and len(parts) == len(files) else None
+    return Rows.joined(parts) if parts and len(parts) == len(files) else None
+
+
+def _check_parts(
+    resource: Resource,
+    files: list[tuple[str, Path]],
+    fmt: str,
+    compression: str | None,
+    report: Report,
+    progress: Progress | None,
+    keep: set[str] | None,
+    integrity: _Integrity,
+) -> list[Rows] | None:
+    """Check each file of a table in turn; compressed and JSON files are first made CSV in a scratch folder."""
+    import tempfile
+
+    from .sources import SourceError, decompress, json_table, uncomment
+
+    spec, name, parts = resource.spec, resource.name, []
+    given = spec.get("dialect")
+    dialect: dict[str, Any] = given if isinstance(given, dict) else {}
+    comments = bool(dialect.get("commentChar") or dialect.get("commentRows"))
+    made = compression is not None or fmt in JSON_FORMATS or comments
+    # A scratch folder only for a file that is made CSV first: a package of many files pays nothing.
+    with tempfile.TemporaryDirectory(prefix="usjst-") if made else contextlib.nullcontext("") as scratch:
+        for part, full in files:
+            readable = full
+            where: dict[str, Any] = {"resource": name, "file": part}
+            try:
+                if compression is not None:
+                    readable = Path(scratch) / "decompressed"
+                    inner = spec.get("innerpath") if isinstance(spec.get("innerpath"), str) else None
+                    decompress(full, COMPRESSIONS[compression], inner, readable)
+                if fmt in JSON_FORMATS:
+                    converted = Path(scratch) / "table.csv"
+                    for row, reason in json_table(readable, fmt, resource.field_names, converted):
+                        report.add(Problem("json-error", reason, row=row, **where))
+                    readable = converted
+            except SourceError as exc:
+                report.add(Problem("source-error", str(exc), **where))
+                return None
+            silent: frozenset[int] = frozenset()
+            if comments and fmt not in JSON_FORMATS:
+                uncommented = Path(scratch) / "uncommented"
+                char = dialect.get("commentChar")
+                prefix = char.encode(str(spec.get("encoding", "utf-8")), "replace") if isinstance(char, str) else None
+                rows = frozenset(r for r in dialect.get("commentRows") or [] if isinstance(r, int))
+                silent = uncomment(readable, uncommented, prefix, rows)
+                readable = uncommented
+            table_spec = spec
+            if readable is not full:  # written as UTF-8 CSV: the descriptor's encoding and dialect were the source's
+                keys = ("encoding", "dialect") if fmt in JSON_FORMATS else ()
+                table_spec = {k: v for k, v in spec.items() if k not in keys}
+            # The parser's reads feed the hash, so that each file is read once.
+            feed = integrity.feed if readable is full else None
+            table = _check_table(
+                readable, table_spec, resource.schema, name, part, report, progress, keep, feed, silent
+            )
+            if table is None:
+                return None  # what stops one file (a schema problem, a full report) stops the rest
+            parts.append(table)
+    return parts
+
+
+INLINE = "(inline data)"
+
+
+def _validate_inline(
+    resource: Resource, report: Report, progress: Progress | None, keep: set[str] | None
+) -> Rows | None:
+    """Inline ``data`` rows, checked like a file: they are written as CSV to a scratch file first.
+
+    Data that is not an array is no table, and is only checked when a schema says it should be one.
+    """
+    import tempfile
+
+    from .sources import SourceError, table_rows, write_rows
+
+    data, name = resource.spec["data"], resource.name
+    if resource.schema_broken or data == []:
+        return None
+    if not isinstance(data, list):
+        if resource.schema is not None:
+            report.add(Problem("source-error", "inline data of a table must be an array of rows", resource=name))
+        return None
+    with tempfile.TemporaryDirectory(prefix="usjst-inline-") as folder:
+        path = Path(folder) / "data.csv"
+        try:
+            write_rows(table_rows(data, resource.field_names), path)
+        except SourceError as exc:
+            report.add(Problem("source-error", f"inline data: {exc}", resource=name))
+            return None
+        spec = {k: v for k, v in resource.spec.items() if k not in ("dialect", "encoding")}
+        return _check_table(path, spec, resource.schema, name, INLINE, report, progress, keep)
 
 
 def _files(paths: list[Any], name: str, base: Path, report: Report) -> list[tuple[str, Path]] | None:
     """Each path of a resource with the file it names; None (and problems) when one is unsafe or missing."""
     files = []
     for relative in paths:
-        full = _safe_path(relative, base)
+        shown = shorten(str(relative), 200)
+        try:
+            full = _safe_path(relative, base)
+        except (OSError, ValueError, RuntimeError) as exc:  # a NUL, a name too long, a symlink loop
+            report.add(Problem("missing-file", f"cannot open the file: {exc}", resource=name, file=shown))
+            continue
         if full is None:
-            message = f"path {shorten(str(relative))!r} is a URL or leaves the package folder"
-            report.add(Problem("unsafe-path", message, resource=name, file=str(relative)))
-        elif not full.is_file():
-            report.add(Problem("missing-file", "file does not exist", resource=name, file=str(relative)))
+            message = f"path {shorten(str(relative))!r} is a URL or leaves the package folder (remote data is not read)"
+            report.add(Problem("unsafe-path", message, resource=name, file=shown))
+        elif (reason := _regular_file(full)) is not None:
+            report.add(Problem("missing-file", reason, resource=name, file=shown))
         else:
             files.append((str(relative), full))
     return files if files and len(files) == len(paths) else None
@@ -309,7 +475,9 @@ class _Integrity:
             self.algorithm = prefix.lower() or "md5"
         try:
             self.hasher = hashlib.new(self.algorithm)
-        except ValueError:
+            if self.hasher.digest_size == 0:  # shake_128 and shake_256 have no fixed digest
+                raise ValueError(self.algorithm)
+        except (ValueError, TypeError):
             message = f"unknown hash algorithm {self.algorithm!r}"
             self.problems.append(Problem("hash-mismatch", message, resource=name, file=shown))
             self.hasher, self.digest = hashlib.sha256(), None
@@ -350,99 +518,220 @@ class _Integrity:
 
 
 def _schema(schema: Any, base: Path, name: str, report: Report) -> dict[str, Any] | None:
-    if isinstance(schema, str):
-        path = _safe_path(schema, base)
-        if path is None or not path.is_file():
-            report.add(
-                Problem(
-                    "unsafe-path", f"schema path {shorten(schema)!r} is missing or outside the package", resource=name
-                )
-            )
-            return None
-        try:
-            schema = json.loads(path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            report.add(Problem("json-error", f"schema is not valid JSON: {exc}", resource=name, file=str(path.name)))
-            return None
+    """A resource's schema, read from its file when given by path; None (a problem says why) when unusable."""
+    schema = _referenced(schema, "schema", base, name, report)
     if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
         return None
     return schema
 
 
+def _referenced(value: Any, what: str, base: Path, name: str, report: Report) -> Any:
+    """``value``, or the JSON or YAML it names when it is a path (a schema or dialect); None when unread."""
+    if not isinstance(value, str):
+        return value
+    try:
+        path = _safe_path(value, base)
+    except (OSError, ValueError, RuntimeError):  # a NUL, a name too long, a symlink loop
+        path = None
+    if path is None or _regular_file(path) is not None:
+        message = f"{what} path {shorten(value)!r} is missing, not a file, a URL or outside the package"
+        report.add(Problem("unsafe-path", message, resource=name))
+        return None
+    try:
+        return _read_descriptor(path)
+    except (JsonError, PackageError) as exc:
+        report.add(Problem(getattr(exc, "code", "json-error"), f"{what}: {exc}", resource=name, file=path.name))
+        return None
+
+
 def _check_table(
     path: Path,
     resource: dict[str, Any],
-    schema: dict[str, Any],
+    schema: dict[str, Any] | None,
     name: str,
     shown: str,
     report: Report,
     progress: Progress | None,
     keep: set[str] | None,
     feed: Feed | None = None,
-) -> Table | None:
+    silent: frozenset[int] = frozenset(),
+) -> Rows | None:
     """Header, cells and dialect of one CSV resource; returns its rows for the key checks.
 
-    Only the ``keep`` columns (all when None) are held after their cells are checked.
+    Without a schema, only the structure is checked (labels, ragged and blank rows), as every
+    column is of type ``any``. Only the ``keep`` columns (all when None) are held after their
+    cells are checked.
     """
-    fields = [FieldSpec.parse(f) for f in schema["fields"] if isinstance(f, dict)]
-    names = [f.name for f in fields]
     where: dict[str, Any] = {"resource": name, "file": shown}
-    if len(set(names)) != len(names):
-        report.add(Problem("descriptor-error", "the schema names a field twice", **where))
+    encoding = _encoding(resource, report, where)
+    dialect = _dialect(resource, report, where)
+    if encoding is None or dialect is None:
         return None
-    unknown = [f for f in fields if f.type not in KNOWN_TYPES]
-    for spec in unknown:
-        report.add(Problem("descriptor-error", f"unknown field type {spec.type!r}", field=spec.name, **where))
-    for spec in fields:
-        pattern = spec.constraints.get("pattern")
-        try:
-            re.compile(pattern if isinstance(pattern, str) else "")
-        except re.error as exc:
-            report.add(
-                Problem(
-                    "descriptor-error",
-                    f"pattern {pattern!r} is not a regular expression: {exc}",
-                    field=spec.name,
-                    **where,
-                )
-            )
-            unknown.append(spec)
-    if unknown:
-        return None
-    for spec in fields:
-        if spec.type in TEMPORAL and spec.spec.get("format") == "any":
-            message = f"{spec.type} format 'any' names no format to check the values against; they are not checked"
-            report.add(Problem("unsupported", message, field=spec.name, severity="warning", **where))
-    encoding = str(resource.get("encoding", "utf-8")).lower()
-    try:
-        codecs.lookup(encoding)
-    except LookupError:
-        report.add(Problem("encoding-error", f"unknown encoding {shorten(encoding)!r}", **where))
-        return None
-    dialect = Dialect.parse(resource.get("dialect"))
     with path.open("rb") as handle:
         leading = handle.read(3)
     if leading == b"\xef\xbb\xbf":
         report.add(
-            Problem("encoding-error", "file starts with a UTF-8 byte-order mark; save it without one", row=1, **where)
+            Problem(
+                "byte-order-mark",
+                "file starts with a UTF-8 byte-order mark, which was skipped; save it without one",
+                row=1,
+                severity="warning",
+                **where,
+            )
         )
-    order = _header_order(path, dialect, encoding, names, report, where) if dialect.header else names
-    if order is None:
-        return None
-    missing = schema.get("missingValues", [""])
-    missing = [str(m) for m in missing] if isinstance(missing, list) else [""]
-    table = Table(name=name, file=shown, first_row=2 if dialect.header else 1)
-    import pyarrow as pa  # only once there is a file to read: its errors are told apart by type
-
+    missing: list[str] = [""]
+    if schema is None:
+        fields = _untyped_fields(path, dialect, encoding, report, where)
+        if fields is None:
+            return None
+        order = [f.name for f in fields]
+    else:
+        fields = _fields(schema, report, where)
+        if fields is None:
+            return None
+        names = [f.name for f in fields]
+        match = schema.get("fieldsMatch", "exact")
+        match = match if match in FIELDS_MATCH else "exact"  # the profile check reports another value
+        header = _header_order(path, dialect, encoding, names, match, report, where) if dialect.header else names
+        if header is None:
+            return None
+        order = header
+        fields = [f for f in fields if f.name in order]  # fieldsMatch may let fields be absent
+        missing = _missing_values(schema.get("missingValues", [""]))
+    null_sequence = (resource.get("dialect") or {}).get("nullSequence")
+    if isinstance(null_sequence, str):
+        missing = [*missing, null_sequence]
+    # Fields with their own missingValues (v2): then every column's missing values are applied after parsing.
+    own = {f.name: _missing_values(f.spec["missingValues"]) for f in fields if "missingValues" in f.spec}
+    # So are they when spaces after a delimiter are first taken off (skipInitialSpace).
+    nulls = {n: own.get(n, missing) for n in order} if own or dialect.skip_initial_space else None
+    table = Rows(name=name, file=shown, first_row=dialect.header_rows + 1)
     try:
-        _read_and_check(path, order, fields, dialect, encoding, missing, table, report, progress, keep, feed)
-    except (pa.ArrowException, OSError, ValueError) as exc:
-        # The parser's, the decoder's and the reader's errors on bad input become problems; any
-        # other exception is a fault of this program, not of the file, and is not disguised as one.
+        _read_and_check(
+            path,
+            order,
+            fields,
+            dialect,
+            encoding,
+            [] if nulls else missing,
+            table,
+            report,
+            progress,
+            keep,
+            feed,
+            nulls,
+            silent,
+        )
+    except Unparsable as exc:
+        # Only the parser's, the decoder's and the reader's errors are the file's; any other
+        # exception is a fault of this program, not of the file, and is not disguised as one.
         if not _report_undecodable(path, encoding, report, where):
-            report.add(Problem("dialect-error", f"cannot parse the file: {shorten(str(exc), 200)}", **where))
+            reason = shorten(str(exc.__cause__ or exc), 200)
+            report.add(Problem("dialect-error", f"cannot parse the file: {reason}", **where))
         return None
     return table
+
+
+def _missing_values(declared: Any) -> list[str]:
+    """Missing values as text, from strings or v2 objects (``{"value": "-99", "label": ...}``)."""
+    if not isinstance(declared, list):
+        return [""]
+    return [str(m.get("value")) if isinstance(m, dict) else str(m) for m in declared]
+
+
+def _encoding(resource: dict[str, Any], report: Report, where: dict[str, Any]) -> str | None:
+    """The resource's text encoding, or None (and a problem) when Python does not know it as one."""
+    encoding = str(resource.get("encoding", "utf-8")).lower()
+    try:
+        known = codecs.lookup(encoding)._is_text_encoding  # rot13 and base64 are codecs, not encodings
+    except (LookupError, ValueError):  # ValueError: a NUL or a lone surrogate in the name
+        known = False
+    if not known:
+        report.add(Problem("encoding-error", f"unknown text encoding {shorten(encoding)!r}", **where))
+        return None
+    return encoding
+
+
+def _dialect(resource: dict[str, Any], report: Report, where: dict[str, Any]) -> Dialect | None:
+    """The resource's CSV dialect, or None (and a problem) when it cannot describe a CSV file."""
+    tabs = str(resource.get("format", "")).lower() == "tsv" or str(resource.get("path", "")).lower().endswith(".tsv")
+    try:
+        return Dialect.parse(resource.get("dialect"), delimiter="\t" if tabs else ",")
+    except DialectError as exc:
+        report.add(Problem("dialect-error", str(exc), **where))
+        return None
+
+
+def _fields(schema: dict[str, Any], report: Report, where: dict[str, Any]) -> list[FieldSpec] | None:
+    """The schema's fields ready to check, or None (and problems) when the schema cannot be checked against."""
+    primary = set(as_list(schema.get("primaryKey")))
+    fields = [FieldSpec.parse(f, key=str(f.get("name")) in primary) for f in schema["fields"] if isinstance(f, dict)]
+    names = [f.name for f in fields]
+    if len(set(names)) != len(names):
+        report.add(Problem("descriptor-error", "the schema names a field twice", **where))
+        return None
+    broken = False
+    for spec in fields:
+        for message, code in _field_problems(spec):
+            report.add(Problem(code, message, field=spec.name, **where))
+            broken |= code == "descriptor-error"
+        if spec.type in TEMPORAL and spec.spec.get("format") == "any":
+            message = f"{spec.type} format 'any' names no format to check the values against; they are not checked"
+            report.add(Problem("unsupported", message, field=spec.name, severity="warning", **where))
+    return None if broken else fields
+
+
+def _field_problems(spec: FieldSpec) -> Iterator[tuple[str, str]]:
+    """(message, code) for each part of a field that cannot be checked; a refused pattern is dropped."""
+    if spec.type not in KNOWN_TYPES:
+        yield f"unknown field type {shorten(spec.type)!r}", "descriptor-error"
+    pattern = spec.constraints.get("pattern")
+    if pattern is not None:
+        try:
+            re.compile(pattern if isinstance(pattern, str) else "(")
+        except (re.error, RecursionError, OverflowError) as exc:
+            yield f"pattern {shorten(pattern)!r} is not a regular expression: {exc}", "descriptor-error"
+            return
+        if (refused := re2_error(pattern)) is not None:
+            del spec.constraints["pattern"]
+            message = (
+                f"pattern {shorten(pattern)!r} needs backtracking ({refused}), which could take for ever on one cell;"
+                " use a pattern without lookarounds or backreferences: the cells were not matched against it"
+            )
+            yield message, "unsupported-pattern"
+    for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        bound = spec.constraints.get(key)
+        if spec.type in ("integer", "number") and bound is not None and as_number(bound) is None:
+            yield f"{key} {shorten(bound)} is not a number", "descriptor-error"
+
+
+def _untyped_fields(
+    path: Path, dialect: Dialect, encoding: str, report: Report, where: dict[str, Any]
+) -> list[FieldSpec] | None:
+    """One field of type ``any`` per column of a table without a schema, after reporting its labels' problems."""
+    try:
+        header = read_header(path, dialect, encoding)
+    except (OSError, csv.Error, ValueError) as exc:  # ValueError: a codec such as idna failing
+        report.add(Problem("header-error", f"cannot read the header: {exc}", row=1, **where))
+        return None
+    if header is None:
+        report.add(Problem("header-error", "file is empty; expected a header row", row=1, **where))
+        return None
+    names: list[str] = []
+    for number, label in enumerate(header, 1):
+        if not dialect.header:
+            names.append(f"field{number}")
+        elif not label.strip():
+            report.add(Problem("header-error", f"label {number} is blank", row=1, **where))
+            names.append(f"field{number}")
+        elif label in names:
+            report.add(Problem("header-error", f"label {shorten(label)!r} appears twice", row=1, field=label, **where))
+            names.append(f"{label}~{number}")
+        else:
+            names.append(label)
+    message = "no schema: the table's structure was checked, not the types of its cells"
+    report.add(Problem("unsupported", message, severity="warning", **where))
+    return [FieldSpec(name=n, type="any", spec={}, constraints={}) for n in names]
 
 
 def _report_undecodable(path: Path, encoding: str, report: Report, where: dict[str, Any]) -> bool:
@@ -472,13 +761,50 @@ def _undecodable(path: Path, encoding: str) -> tuple[int, int, str] | None:
     return None
 
 
+def _matched_order(
+    header: list[str], names: list[str], match: str, report: Report, where: dict[str, Any]
+) -> list[str] | None:
+    """Column names for a header matched by name (``fieldsMatch`` other than exact), after its problems.
+
+    equal: the same fields in any order; subset: every field, and maybe more labels; superset: only
+    fields, maybe not all; partial: at least one field. Labels that are no field are not checked.
+    """
+    known = set(names)
+    order: list[str] = []
+    for number, label in enumerate(header, 1):
+        if label in order or label not in known:
+            if label in order:
+                report.add(Problem("header-error", f"label {shorten(label)!r} appears twice", row=1, **where))
+            order.append(f"\x00label {number}")  # read, not checked
+        else:
+            order.append(label)
+    missing = [n for n in names if n not in order]
+    extra = [label for label, name in zip(header, order, strict=True) if name.startswith("\x00")]
+    if missing and match in ("equal", "subset"):
+        message = f"fields missing from the header (fieldsMatch {match}): {shorten(', '.join(missing), 160)}"
+        report.add(Problem("header-error", message, row=1, **where))
+    if extra and match in ("equal", "superset"):
+        message = f"labels that are no field (fieldsMatch {match}): {shorten(', '.join(extra), 160)}"
+        report.add(Problem("header-error", message, row=1, **where))
+    if len(missing) == len(names):
+        report.add(Problem("header-error", "no label of the header is a field of the schema", row=1, **where))
+        return None
+    return order
+
+
 def _header_order(
-    path: Path, dialect: Dialect, encoding: str, names: list[str], report: Report, where: dict[str, Any]
+    path: Path,
+    dialect: Dialect,
+    encoding: str,
+    names: list[str],
+    match: str,
+    report: Report,
+    where: dict[str, Any],
 ) -> list[str] | None:
     """The column names to read the file with, after reporting any header problem; None to stop."""
     try:
         header = read_header(path, dialect, encoding)
-    except (OSError, csv.Error) as exc:
+    except (OSError, csv.Error, ValueError) as exc:  # ValueError: a codec such as idna failing
         report.add(Problem("header-error", f"cannot read the header: {exc}", row=1, **where))
         return None
     if header is None:
@@ -486,6 +812,12 @@ def _header_order(
         return None
     if header == names:
         return names
+    if not dialect.header_case:  # labels match fields whatever their case
+        header = [next((n for n in names if n.casefold() == label.casefold()), label) for label in header]
+        if header == names:
+            return names
+    if match != "exact":
+        return _matched_order(header, names, match, report, where)
     if sorted(header) == sorted(names) and len(set(header)) == len(header):
         report.add(
             Problem(
@@ -527,25 +859,34 @@ def _read_and_check(
     dialect: Dialect,
     encoding: str,
     missing: list[str],
-    table: Table,
+    table: Rows,
     report: Report,
     progress: Progress | None,
     keep: set[str] | None,
     feed: Feed | None,
+    nulls: dict[str, list[str]] | None = None,
+    silent: frozenset[int] = frozenset(),
 ) -> None:
     import pyarrow as pa
 
     total = path.stat().st_size
     offset, done = 0, 0
     kept: dict[str, list[pa.ChunkedArray]] = {n: [] for n in names if keep is None or n in keep}
-    rejected: list[tuple[int, int, int, str]] = []
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        for piece in _ahead(read_pieces(path, names, dialect, encoding, missing, feed)):
+    pieces: Generator[Piece] = read_pieces(path, names, dialect, encoding, missing, feed)
+    if total > tablecheck.PIECE_BYTES:  # a file of one piece is parsed, then checked: nothing to overlap
+        pieces = _ahead(pieces)
+    with ThreadPoolExecutor(max_workers=cpu_count()) as pool, contextlib.closing(pieces):
+        for piece in pieces:
             batch = piece.table
-            rejected += piece.rejected
-            table.rejected += [row[0] for row in piece.rejected]
+            table.rejected.extend(row[0] for row in piece.rejected)
+            # Reported as each piece comes: a file of rejected rows never holds them all at once.
+            _report_invalid_rows(table, piece.rejected, len(names), report, keep_text=keep is None)
             if report.full:
                 return
+            if nulls:
+                batch = _apply_missing(batch, nulls, dialect.skip_initial_space)
+            empty_is_missing = all("" in v for v in nulls.values()) if nulls else "" in missing
+            batch = _drop_blank_rows(batch, table, offset, empty_is_missing, report, silent)
             if batch.num_rows:
                 _check_batch(batch, fields, table, report, pool, offset)
             for n, parts in kept.items():
@@ -560,38 +901,104 @@ def _read_and_check(
     table.columns = {
         n: pa.chunked_array([c for part in parts for c in part.chunks], pa.string()) for n, parts in kept.items()
     }
-    _report_invalid_rows(table, rejected, len(names), report)
 
 
-def _ahead(pieces: Iterator[Piece]) -> Iterator[Piece]:
-    """Parse the next piece in a thread while the current one is checked."""
+def _ahead(pieces: Iterator[Piece]) -> Generator[Piece]:
+    """Parse the next piece in a thread while the current one is checked.
+
+    When the consumer stops early (``--limit-errors``) or fails, the reading thread is told to
+    stop, the pieces are closed (their file and parsers with them) and the thread is joined.
+    """
     import queue
     import threading
 
     ready: queue.Queue[Piece | BaseException | None] = queue.Queue(maxsize=1)
+    stop = threading.Event()
 
     def produce() -> None:
         try:
             for piece in pieces:
+                if stop.is_set():
+                    break
                 ready.put(piece)
-            ready.put(None)
         except BaseException as exc:  # handed to the consumer, which raises it
             ready.put(exc)
+        finally:
+            close = getattr(pieces, "close", None)
+            if close is not None:
+                close()
+            ready.put(None)
 
-    threading.Thread(target=produce, daemon=True).start()
-    while (item := ready.get()) is not None:
-        if isinstance(item, BaseException):
-            raise item
-        yield item
+    thread = threading.Thread(target=produce, daemon=True, name="usjst-reader")
+    thread.start()
+    try:
+        while (item := ready.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # take what it puts, so that it is never blocked on a full queue
+            with contextlib.suppress(queue.Empty):
+                ready.get(timeout=0.05)
+        thread.join()
 
 
-def _check_batch(batch: Any, fields: list[FieldSpec], table: Table, report: Report, pool: Any, offset: int) -> None:
+def _apply_missing(batch: Any, nulls: dict[str, list[str]], trim: bool) -> Any:
+    """The batch with each column's missing values made null, after leading spaces are taken off (``trim``)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    columns = []
+    for name, cells in zip(batch.column_names, batch.columns, strict=True):
+        column = pc.utf8_ltrim(cells, characters=" ") if trim else cells
+        missing = pc.is_in(column, value_set=pa.array(nulls.get(name, [""]), pa.string()))
+        columns.append(pc.if_else(missing, pa.scalar(None, pa.string()), column))
+    return pa.table(columns, names=batch.column_names)
+
+
+def _drop_blank_rows(
+    batch: Any, table: Rows, offset: int, empty_is_missing: bool, report: Report, silent: frozenset[int]
+) -> Any:
+    """The batch without its blank rows (every cell empty), each reported but the ``silent`` ones
+    (comment rows left empty); their numbers stay taken."""
+    import pyarrow.compute as pc
+
+    columns = batch.columns
+    if not columns or (empty_is_missing and any(c.null_count == 0 for c in columns)):
+        return batch  # the usual case: some column has a value in every row
+    blank = functools.reduce(pc.and_, [pc.fill_null(pc.equal(c, ""), True) for c in columns])
+    total = pc.sum(blank).as_py() or 0
+    if not total:
+        return batch
+    positions = pc.indices_nonzero(blank).to_pylist()
+    rows = table.rows_of([offset + p for p in positions])
+    for row in rows:
+        bisect.insort(table.rejected, row)
+    kind = (table.name, "blank-row", "")
+    blank_rows = [row for row in rows if row not in silent]
+    shown = blank_rows[: report.room(kind)]
+    problems = [Problem("blank-row", "row is blank", file=table.file, row=row, resource=table.name) for row in shown]
+    report.add_many(kind, problems, len(blank_rows))
+    return batch.filter(pc.invert(blank))
+
+
+def _check_batch(batch: Any, fields: list[FieldSpec], table: Rows, report: Report, pool: Any, offset: int) -> None:
     """Check every column of a batch in parallel (kernels release the GIL); add results in order."""
     import pyarrow.compute as pc
 
-    checks = [pool.submit(check_cells, table, f, batch.column(f.name), report, offset) for f in fields]
+    # Columns are checked in groups, a few per core: a future per column costs more than the
+    # checks of a narrow column, which a table of 100,000 columns would feel.
+    size = max(1, len(fields) // (4 * cpu_count()))
+    groups = [fields[i : i + size] for i in range(0, len(fields), size)]
+
+    def check(group: list[FieldSpec]) -> list[ColumnResult]:
+        return [check_cells(table, f, batch.column(f.name), report, offset) for f in group]
+
+    # A small batch is checked in this thread: handing it to others would cost more than the checks.
+    small = batch.num_rows * len(fields) < 50_000
     bad = None
-    for result in (check.result() for check in checks):
+    for result in (r for results in (map if small else pool.map)(check, groups) for r in results):
         for kind, problems, count in result.found:
             report.add_many(kind, problems, count)
         if result.bad is not None:
@@ -600,192 +1007,15 @@ def _check_batch(batch: Any, fields: list[FieldSpec], table: Table, report: Repo
         table.bad.append(pc.add(pc.indices_nonzero(bad), offset))
 
 
-def _report_invalid_rows(table: Table, rows: list[tuple[int, int, int, str]], width: int, report: Report) -> None:
+def _report_invalid_rows(
+    table: Rows, rows: list[tuple[int, int, int, str]], width: int, report: Report, keep_text: bool
+) -> None:
+    """Rows the parser rejected; their text is kept (``keep_text``) for the domain rules only."""
     for number, _expected, actual, text in rows:
         where: dict[str, Any] = {"resource": table.name, "file": table.file, "row": number, "value": shorten(text)}
-        table.skipped.append(text)
+        if keep_text:
+            table.skipped.append(text)
         if text.count('"') % 2:
             report.add(Problem("quote-error", "a quoted cell is not closed; the rest of the file is one cell", **where))
         else:
             report.add(Problem("ragged-row", f"row has {actual} cells; the header has {width}", **where))
-
-
-def _as_list(value: Any) -> list[str]:
-    return [value] if isinstance(value, str) else [str(v) for v in value] if isinstance(value, list) else []
-
-
-def _key(table: Table, fields: list[str]) -> Any:
-    """One string per row for a (possibly composite) key; null when any part is missing."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    parts = [table.columns[f] for f in fields]
-    if len(parts) == 1:
-        return parts[0]
-    return pc.binary_join_element_wise(*parts, pa.scalar("\x1f"), null_handling="emit_null")
-
-
-def _duplicates(table: Table, fields: list[str], code: str, report: Report, pool: Executor) -> None:
-    """Rows whose key repeats an earlier row's, each with the row it repeats.
-
-    Equal keys share their last byte, so the keys are split on it into parts, hashed in parallel:
-    one per core, or more and smaller ones for very many keys, which keeps each hash table small.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if any(f not in table.columns for f in fields) or table.num_rows < 2:
-        return
-    key = _key(table, fields)
-    count = _part_count(len(key))
-    last = pc.binary_slice(key.cast(pa.binary()), -1) if count > 1 else None
-    found = [r for r in pool.map(lambda part: _repeats(*_part(key, last, part, count)), range(count)) if r]
-    if not found:
-        return
-    repeats = pa.concat_arrays([r for r, _ in found])
-    firsts = pa.concat_arrays([f for _, f in found])
-    total = len(repeats)
-    label = ",".join(fields)
-    kind = (table.name, code, label)
-    order = pc.sort_indices(repeats).slice(0, min(total, report.room(kind)))
-    positions = repeats.take(order).to_pylist()
-    first_places = table.places(firsts.take(order).to_pylist())
-    problems = []
-    for value, (file, row), first in zip(
-        key.take(positions).to_pylist(), table.places(positions), first_places, strict=True
-    ):
-        shown = str(value).replace("\x1f", "/")
-        earlier = f"row {first[1]}" if first[0] == file else f"{first[0]} row {first[1]}"
-        problems.append(
-            Problem(
-                code,
-                f"{shown!r} repeats {earlier}",
-                file=file,
-                row=row,
-                resource=table.name,
-                field=label,
-                value=shorten(shown),
-            )
-        )
-    report.add_many(kind, problems, total)
-
-
-_PART_KEYS = 1 << 18  # keys in a part, about, when there are many: its hash table stays small
-
-
-def _part_count(keys: int) -> int:
-    """Parts to hash ``keys`` keys in: one for few, else one per core, and more for very many."""
-    if keys < 1 << 16:
-        return 1  # splitting would cost more than it saves
-    return min(256, max(os.cpu_count() or 1, -(-keys // _PART_KEYS)))  # a part per last byte, at most
-
-
-def _part(key: Any, last: Any, part: int, count: int) -> tuple[Any, Any]:
-    """The table positions and the values of the keys in part ``part`` of ``count``.
-
-    Keys are split on their last byte (``last``), so equal keys share a part; missing keys are in
-    none, as they repeat nothing. With a single part, positions are None: every key, in order.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if last is None:
-        return None, key
-    ends = [bytes([b]) for b in range(part, 256, count)] + ([b""] if part == 0 else [])
-    mask = pc.is_in(last, value_set=pa.array(ends, pa.binary()))
-    return pc.indices_nonzero(mask), key.filter(mask)
-
-
-def _repeats(positions: Any, keys: Any) -> tuple[Any, Any] | None:
-    """Positions of the keys that repeat an earlier one, and of the first occurrence of each; None when all differ.
-
-    Dictionary encoding numbers the distinct keys in order of first appearance, so a key repeats an
-    earlier one exactly when its number is not above every number before it.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if len(pc.unique(keys)) - (1 if keys.null_count else 0) == len(keys) - keys.null_count:
-        return None  # the common case, settled by the cheapest hash pass: every key is distinct
-    encoded = pc.dictionary_encode(keys).chunks
-    indices = pa.concat_arrays([chunk.indices for chunk in encoded])
-    numbers = pc.fill_null(indices.cast(pa.int64()), -1)  # a missing key repeats nothing
-    highest = pc.cumulative_max(numbers)
-    before = pa.concat_arrays([pa.array([-1], pa.int64()), highest.slice(0, len(highest) - 1)])
-    repeats = pc.indices_nonzero(pc.and_(pc.greater_equal(numbers, 0), pc.less_equal(numbers, before)))
-    firsts = pc.indices_nonzero(pc.greater(numbers, before)).take(numbers.take(repeats))
-    if positions is None:
-        return repeats, firsts
-    return positions.take(repeats), positions.take(firsts)
-
-
-def _key_problems(descriptors: list[Any], tables: dict[str, Table], report: Report) -> None:
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        for resource in descriptors:
-            if isinstance(resource, dict) and resource.get("name") in tables:
-                _resource_keys(resource, tables[resource["name"]], tables, report, pool)
-
-
-def _resource_keys(
-    resource: dict[str, Any], table: Table, tables: dict[str, Table], report: Report, pool: Executor
-) -> None:
-    """Primary, unique and foreign keys of one resource."""
-    import pyarrow.compute as pc
-
-    schema: dict[str, Any] = resource["schema"] if isinstance(resource.get("schema"), dict) else {}
-    primary = _as_list(schema.get("primaryKey"))
-    if primary:
-        _duplicates(table, primary, "primary-key-error", report, pool)
-    for spec in schema.get("fields", []):
-        constraints = spec.get("constraints") if isinstance(spec, dict) else None
-        if isinstance(constraints, dict) and constraints.get("unique") and primary != [spec.get("name")]:
-            _duplicates(table, [str(spec.get("name"))], "unique-error", report, pool)
-    for unique in schema.get("uniqueKeys", []) or []:
-        _duplicates(table, _as_list(unique), "unique-error", report, pool)
-    for fk in schema.get("foreignKeys", []) or []:
-        if not isinstance(fk, dict) or not isinstance(fk.get("reference"), dict):
-            continue
-        fields = _as_list(fk.get("fields"))
-        reference = fk["reference"]
-        target = tables.get(reference.get("resource") or table.name)
-        ref_fields = _as_list(reference.get("fields"))
-        if (
-            target is None
-            or any(f not in table.columns for f in fields)
-            or any(f not in target.columns for f in ref_fields)
-        ):
-            continue
-        child = _key(table, fields)
-        known = _key(target, ref_fields).combine_chunks()
-        dangling = pc.fill_null(pc.and_(pc.invert(pc.is_in(child, value_set=known)), pc.is_valid(child)), False)
-        _emit_rows(
-            table,
-            dangling,
-            child,
-            "foreign-key-error",
-            ",".join(fields),
-            report,
-            _not_in(target.name, "/".join(ref_fields)),
-        )
-
-
-def _not_in(table: str, fields: str) -> Callable[[str], str]:
-    return lambda value: f"{value!r} matches no {fields} in {table}"
-
-
-def _emit_rows(
-    table: Table, mask: Any, values: Any, code: str, label: str, report: Report, message: Callable[[str], str]
-) -> None:
-    import pyarrow.compute as pc
-
-    total = pc.sum(mask).as_py() or 0
-    if not total:
-        return
-    kind = (table.name, code, label)
-    positions = pc.indices_nonzero(mask).slice(0, min(total, report.room(kind))).to_pylist()
-    cells = [str(values[p].as_py()).replace("\x1f", "/") for p in positions]
-    problems = [
-        Problem(code, message(cell), file=file, row=row, resource=table.name, field=label, value=shorten(cell))
-        for cell, (file, row) in zip(cells, table.places(positions), strict=True)
-    ]
-    report.add_many(kind, problems, total)

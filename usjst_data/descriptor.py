@@ -1,0 +1,271 @@
+"""Reading a descriptor (JSON or YAML, strictly and within bounds) and checking it against the profile.
+
+The profile is the Data Package v2 one, which also accepts v1 descriptors, mended where it
+contradicts the spec's text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import meta
+from .errors import PackageError
+from .report import Problem, printable, shorten
+
+FIELDS_MATCH = ("exact", "equal", "subset", "superset", "partial")
+
+
+@dataclass
+class Resource:
+    """A resource of the descriptor, with its schema read (from its file when given by path)."""
+
+    name: str
+    spec: dict[str, Any]
+    schema: dict[str, Any] | None
+    pointer: str  # where the descriptor defines it: /resources/<index>
+
+    @property
+    def schema_broken(self) -> bool:
+        """A schema is given but cannot be used (a problem says why): the rows cannot be checked."""
+        return self.schema is None and self.spec.get("schema") is not None
+
+    @property
+    def field_names(self) -> list[str] | None:
+        if self.schema is None:
+            return None
+        return [str(f.get("name")) for f in self.schema["fields"] if isinstance(f, dict)]
+
+
+class JsonError(ValueError):
+    """A descriptor or schema that is not strict JSON (or YAML): the problem's code and file come with it."""
+
+    def __init__(self, message: str, code: str = "json-error", file: str | None = None) -> None:
+        super().__init__(message)
+        self.code, self.file = code, file
+
+
+_JSON_LIMIT = 64 << 20  # bytes: descriptors and schemas are small; a larger one is not read whole
+
+
+def read_json(path: Path) -> Any:
+    """The JSON in ``path``, strictly: UTF-8, no NaN or Infinity, no repeated key, bounded size and depth.
+
+    PackageError when the file cannot be read at all (the caller cannot validate); JsonError when
+    it is not JSON as the spec means it.
+    """
+    content = _read_bounded(path)
+    try:
+        return json.loads(content.decode("utf-8"), parse_constant=_no_constant, object_pairs_hook=_unique_keys)
+    except UnicodeDecodeError as exc:
+        raise JsonError(f"not UTF-8 at byte {exc.start}") from None
+    except json.JSONDecodeError as exc:
+        raise JsonError(shorten(str(exc), 200)) from None
+    except RecursionError:
+        raise JsonError("nested too deeply") from None
+
+
+def _read_bounded(path: Path) -> bytes:
+    """The bytes of a descriptor or schema; PackageError when unreadable, JsonError when too large."""
+    try:
+        with path.open("rb") as handle:
+            content = handle.read(_JSON_LIMIT + 1)
+    except OSError as exc:
+        raise PackageError(f"{printable(str(path))}: cannot read: {exc.strerror}") from None
+    if len(content) > _JSON_LIMIT:
+        raise JsonError(f"larger than {_JSON_LIMIT >> 20} MB")
+    return content
+
+
+def read_yaml(path: Path) -> Any:
+    """The YAML descriptor in ``path`` as JSON data: no aliases (a "billion laughs" file), no repeated key.
+
+    Timestamps stay text, as in JSON. JsonError when it is not such YAML.
+    """
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                raise JsonError("aliases (&anchor and *alias) are not allowed in a descriptor")
+            return super().compose_node(parent, index)
+
+        def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                if not isinstance(key, str | int | float | bool) or key is None:
+                    raise JsonError(f"mapping keys must be text, got {shorten(key)}")
+                if key in seen:
+                    raise JsonError(f"key {shorten(key)!r} appears twice in one mapping")
+                seen.add(key)
+            return super().construct_mapping(node, deep=deep)
+
+    # Timestamps stay text, as in JSON.
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+    content = _read_bounded(path)
+    try:
+        return yaml.load(content.decode("utf-8"), Loader=Loader)  # a SafeLoader: builds plain data only
+    except UnicodeDecodeError as exc:
+        raise JsonError(f"not UTF-8 at byte {exc.start}") from None
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise JsonError(shorten(str(exc).replace("\n", " "), 200)) from None
+
+
+def _no_constant(name: str) -> Any:
+    raise JsonError(f"{name} is not a JSON value")
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        repeated = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        raise JsonError(f"key {shorten(repeated)!r} appears twice in one object")
+    return result
+
+
+def profile_problems(descriptor: Any, shown: str) -> Iterator[Problem]:
+    """Conformance to the Data Package v2 profile, which also accepts v1 descriptors."""
+    import jsonschema
+
+    profile = _profile()
+    formats = jsonschema.FormatChecker(formats=())
+    formats.checks("date-time", raises=ValueError)(_is_date_time)
+    formats.checks("email")(lambda value: not isinstance(value, str) or _EMAIL.fullmatch(value) is not None)
+    validator = jsonschema.Draft7Validator(profile, format_checker=formats)
+    reduced, owners = _distinct_fields(descriptor)
+    reported: set[str] = set()
+    try:
+        found = [(path, error) for error in validator.iter_errors(reduced) for path in _places(error, owners)]
+    except RecursionError:
+        yield Problem("descriptor-error", "descriptor is nested too deeply to check", file=shown)
+        return
+    for path, error in sorted(found, key=lambda item: [str(p) for p in item[0]]):
+        pointer = "/" + "/".join(str(p) for p in path)
+        if pointer not in reported:  # one problem per place: the first error says what is wrong there
+            reported.add(pointer)
+            yield Problem("descriptor-error", _schema_message(error), file=shown, field=pointer)
+
+
+_ITEM_TYPES = ["string", "integer", "boolean", "number", "datetime", "date", "time"]
+
+
+def _profile() -> dict[str, Any]:
+    """The Data Package v2 profile, where it contradicts the spec's text mended to follow the text.
+
+    - ``fieldsMatch`` is a string, not an array (frictionlessdata/datapackage#965, fixed in 2.1).
+    - The ``list`` field type is missing from the fields (frictionlessdata/datapackage#1089, fixed in 2.1).
+    - A resource's ``dialect`` may be a path, as its ``schema`` may, in the Data Resource text; the
+      profile types it as an object only.
+    """
+    profile: dict[str, Any] = json.loads((meta.PACKAGE_ROOT / "profiles" / "datapackage-2.0.json").read_text("utf-8"))
+
+    def mend(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("properties"), dict) and "fieldsMatch" in node["properties"]:
+                node["properties"]["fieldsMatch"] = {"type": "string", "enum": list(FIELDS_MATCH)}
+            for value in node.values():
+                mend(value)
+        elif isinstance(node, list):
+            for value in node:
+                mend(value)
+
+    mend(profile)
+    resource = profile["properties"]["resources"]["items"]["properties"]
+    resource["dialect"]["type"] = ["string", "object"]
+    fields = resource["schema"]["properties"]["fields"]["items"]
+    fields["oneOf"].append(
+        {
+            "type": "object",
+            "required": ["name", "type"],
+            "properties": {
+                "name": {"type": "string"},
+                "type": {"enum": ["list"]},
+                "delimiter": {"type": "string"},
+                "itemType": {"enum": _ITEM_TYPES},
+                "constraints": {"type": "object"},
+            },
+        }
+    )
+    return profile
+
+
+Owners = dict[tuple[int, int], list[int]]  # (resource, distinct field) -> the fields of that shape
+
+
+def _distinct_fields(descriptor: Any) -> tuple[Any, Owners]:
+    """The descriptor with each schema's fields reduced to their distinct shapes (names aside).
+
+    A table of 100,000 columns has a handful of field shapes: the profile, whose field schema is
+    slow to check, checks each shape once. ``owners`` maps each shape back to its fields.
+    """
+    owners: Owners = {}
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        return descriptor, owners
+    resources = []
+    for i, resource in enumerate(descriptor["resources"]):
+        schema = resource.get("schema") if isinstance(resource, dict) else None
+        if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
+            resources.append(resource)
+            continue
+        shapes: dict[str, int] = {}
+        fields: list[Any] = []
+        for j, field in enumerate(schema["fields"]):
+            named = isinstance(field, dict) and isinstance(field.get("name"), str)
+            shape = {**field, "name": "field"} if named else field
+            key = json.dumps(shape, sort_keys=True, default=str)
+            if key not in shapes:
+                shapes[key] = len(fields)
+                fields.append(shape)
+            owners.setdefault((i, shapes[key]), []).append(j)
+        resources.append({**resource, "schema": {**schema, "fields": fields}})
+    return {**descriptor, "resources": resources}, owners
+
+
+def _places(error: Any, owners: Owners) -> list[list[Any]]:
+    """Where an error of the reduced descriptor is in the real one: at every field of its shape."""
+    path = list(error.absolute_path)
+    if len(path) > 4 and path[0] == "resources" and path[2:4] == ["schema", "fields"]:
+        fields = owners.get((path[1], path[4]))
+        if fields is not None:
+            return [[*path[:4], j, *path[5:]] for j in fields]
+    return [path]
+
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
+
+
+def _is_date_time(value: Any) -> bool:
+    """RFC 3339 date-time, as JSON Schema's ``date-time`` format means it."""
+    import datetime
+
+    if not isinstance(value, str):
+        return True
+    if not _DATE_TIME.fullmatch(value):
+        return False
+    datetime.datetime.fromisoformat(value.upper().replace("Z", "+00:00"))  # ValueError: no such day or time
+    return True
+
+
+def _schema_message(error: Any) -> str:
+    """The error's message, with the value it quotes shortened so that the reason stays visible."""
+
+    def message(e: Any) -> str:
+        quoted = repr(e.instance)
+        text = str(e.message)
+        return text.replace(quoted, shorten(quoted, 60), 1) if len(quoted) > 60 else text
+
+    if error.validator == "oneOf" and error.context:
+        best = min(error.context, key=lambda e: len(list(e.absolute_path)))
+        return shorten(f"{message(error)}: {message(best)}", 300)
+    return shorten(message(error), 300)

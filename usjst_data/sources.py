@@ -1,0 +1,166 @@
+"""Tables that are not plain CSV files, turned into one to be checked like a file.
+
+Compressed files (gzip, bz2, xz, zip) are decompressed, and JSON and JSON Lines tables and inline
+``data`` are written as CSV, into a scratch folder. Rows are arrays (the first holds the labels)
+or objects (keyed by label); cells are written as the text a CSV cell would hold. Sizes are
+bounded, so that a small hostile file cannot fill the memory or the disk.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+COMPRESSIONS = {"gz": "gzip", "gzip": "gzip", "bz2": "bz2", "xz": "xz", "lzma": "xz", "zip": "zip"}
+JSON_FORMATS = {"json", "jsonl", "ndjson"}
+MAX_DECOMPRESSED = 4 << 30  # bytes: a decompression bomb stops here
+MAX_JSON = 256 << 20  # bytes: a JSON table is read whole
+_CHUNK = 8 << 20
+
+
+class SourceError(ValueError):
+    """A compressed file or a JSON table that cannot be read; the message says why."""
+
+
+def decompress(path: Path, how: str, inner: str | None, target: Path) -> None:
+    """Write the decompressed bytes of ``path`` to ``target``; for a zip, its member ``inner`` or only file."""
+    import lzma
+    import zipfile
+
+    try:
+        if how == "zip":
+            with zipfile.ZipFile(path) as archive:
+                files = [n for n in archive.namelist() if not n.endswith("/")]
+                if inner is None and len(files) != 1:
+                    raise SourceError(f"the zip file holds {len(files)} files; say which with innerpath")
+                member = inner if inner is not None else files[0]
+                if member not in files:
+                    raise SourceError(f"the zip file has no {member!r}")
+                with archive.open(member) as source:
+                    _copy(source, target)
+            return
+        with _open(path, how) as stream:
+            _copy(stream, target)
+    except (OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError, NotImplementedError) as exc:
+        raise SourceError(f"not a valid {how} file: {exc}") from None
+
+
+def _open(path: Path, how: str) -> io.BufferedIOBase:
+    """A reader of the decompressed bytes of ``path``; the caller closes it."""
+    import bz2
+    import gzip
+    import lzma
+
+    if how == "gzip":
+        return gzip.GzipFile(path)
+    if how == "bz2":
+        return bz2.BZ2File(path)
+    return lzma.LZMAFile(path)
+
+
+def _copy(source: IO[bytes] | io.BufferedIOBase, target: Path) -> None:
+    size = 0
+    with target.open("wb") as out:
+        while chunk := source.read(_CHUNK):
+            size += len(chunk)
+            if size > MAX_DECOMPRESSED:
+                raise SourceError(f"larger than {MAX_DECOMPRESSED >> 30} GB once decompressed")
+            out.write(chunk)
+
+
+def json_table(path: Path, fmt: str, labels: list[str] | None, target: Path) -> list[tuple[int, str]]:
+    """Write a JSON (array of rows) or JSON Lines (a row a line) table as CSV; return (row, reason) of bad rows."""
+    if fmt == "json":
+        if path.stat().st_size > MAX_JSON:
+            raise SourceError(f"a JSON table larger than {MAX_JSON >> 20} MB is not read")
+        try:
+            data = json.loads(path.read_bytes().decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+            raise SourceError(f"not valid JSON: {str(exc)[:200]}") from None
+        if not isinstance(data, list):
+            raise SourceError("a JSON table must be an array of rows")
+        write_rows(table_rows(data, labels), target)
+        return []
+    bad: list[tuple[int, str]] = []
+    rows = list(itertools.islice(_lines(path, bad), 1))
+    write_rows(table_rows(itertools.chain(rows, _lines(path, bad, skip=1)), labels), target)
+    keyed = bool(rows) and isinstance(rows[0], dict)  # then the labels are a row before the first line
+    return [(line + keyed, reason) for line, reason in dict.fromkeys(bad)]
+
+
+def _lines(path: Path, bad: list[tuple[int, str]], skip: int = 0) -> Iterator[Any]:
+    """The rows of a JSON Lines file after ``skip`` rows; a line that is not JSON is a blank row, noted in ``bad``."""
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except (json.JSONDecodeError, RecursionError) as exc:
+                bad.append((number, f"line is not JSON: {str(exc)[:120]}"))
+                row = []
+            if skip:
+                skip -= 1
+            else:
+                yield row
+
+
+def table_rows(data: Iterable[Any], labels: list[str] | None) -> Iterator[list[Any]]:
+    """CSV rows from rows that are arrays (the first holding the labels) or objects keyed by label.
+
+    Objects are read with the schema's labels when given, else the first object's keys.
+    """
+    rows = iter(data)
+    first = next(rows, None)
+    if first is None:
+        return
+    if isinstance(first, dict):
+        labels = labels or list(first)
+        yield labels
+        for row in itertools.chain([first], rows):
+            if isinstance(row, dict):
+                yield [row.get(label) for label in labels]
+            else:
+                yield row if isinstance(row, list) else [row]
+        return
+    if not isinstance(first, list):
+        raise SourceError("rows must be arrays (the first holding the labels) or objects")
+    yield first
+    for row in rows:
+        yield row if isinstance(row, list) else [row]
+
+
+def write_rows(rows: Iterable[list[Any]], target: Path) -> None:
+    """Write rows of JSON values as a UTF-8 CSV file."""
+    with target.open("w", encoding="utf-8", newline="", errors="backslashreplace") as handle:
+        csv.writer(handle, lineterminator="\n").writerows([cell(v) for v in row] for row in rows)
+
+
+def cell(value: Any) -> str:
+    """A JSON value as the text a CSV cell would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def uncomment(path: Path, target: Path, prefix: bytes | None, rows: frozenset[int]) -> frozenset[int]:
+    """Copy ``path`` to ``target`` with its comment lines (starting with ``prefix``, or numbered in ``rows``)
+    left empty, so that every other row keeps its number; return the numbers of the comment lines."""
+    comments = set()
+    with path.open("rb") as source, target.open("wb") as out:
+        for number, line in enumerate(source, 1):
+            if number in rows or (prefix and line.startswith(prefix)):
+                comments.add(number)
+                out.write(line[len(line.rstrip(b"\r\n")) :])  # its line end only
+            else:
+                out.write(line)
+    return frozenset(comments)
