@@ -214,8 +214,8 @@ def _distinct_fields(descriptor: Any) -> tuple[Any, Owners]:
     resources = []
     for i, resource in enumerate(descriptor["resources"]):
         schema = resource.get("schema") if isinstance(resource, dict) else None
-        if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
-            resources.append(resource)
+        if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list) or len(schema["fields"]) <= 64:
+            resources.append(resource)  # few fields: checked as written, so messages quote their names
             continue
         shapes: dict[str, int] = {}
         fields: list[Any] = []

@@ -596,7 +596,8 @@ def _check_table(
         if header is None:
             return None
         order = header
-        fields = [f for f in fields if f.name in order]  # fieldsMatch may let fields be absent
+        present = set(order)
+        fields = [f for f in fields if f.name in present]  # fieldsMatch may let fields be absent
         missing = _missing_values(schema.get("missingValues", [""]))
     null_sequence = (resource.get("dialect") or {}).get("nullSequence")
     if isinstance(null_sequence, str):
@@ -718,17 +719,19 @@ def _untyped_fields(
         report.add(Problem("header-error", "file is empty; expected a header row", row=1, **where))
         return None
     names: list[str] = []
+    seen: set[str] = set()
     for number, label in enumerate(header, 1):
         if not dialect.header:
             names.append(f"field{number}")
         elif not label.strip():
             report.add(Problem("header-error", f"label {number} is blank", row=1, **where))
             names.append(f"field{number}")
-        elif label in names:
+        elif label in seen:
             report.add(Problem("header-error", f"label {shorten(label)!r} appears twice", row=1, field=label, **where))
             names.append(f"{label}~{number}")
         else:
             names.append(label)
+        seen.add(label)
     message = "no schema: the table's structure was checked, not the types of its cells"
     report.add(Problem("unsupported", message, severity="warning", **where))
     return [FieldSpec(name=n, type="any", spec={}, constraints={}) for n in names]
@@ -769,16 +772,17 @@ def _matched_order(
     equal: the same fields in any order; subset: every field, and maybe more labels; superset: only
     fields, maybe not all; partial: at least one field. Labels that are no field are not checked.
     """
-    known = set(names)
+    known, found = set(names), set()
     order: list[str] = []
     for number, label in enumerate(header, 1):
-        if label in order or label not in known:
-            if label in order:
+        if label in found or label not in known:
+            if label in found:
                 report.add(Problem("header-error", f"label {shorten(label)!r} appears twice", row=1, **where))
             order.append(f"\x00label {number}")  # read, not checked
         else:
             order.append(label)
-    missing = [n for n in names if n not in order]
+            found.add(label)
+    missing = [n for n in names if n not in found]
     extra = [label for label, name in zip(header, order, strict=True) if name.startswith("\x00")]
     if missing and match in ("equal", "subset"):
         message = f"fields missing from the header (fieldsMatch {match}): {shorten(', '.join(missing), 160)}"
@@ -813,7 +817,8 @@ def _header_order(
     if header == names:
         return names
     if not dialect.header_case:  # labels match fields whatever their case
-        header = [next((n for n in names if n.casefold() == label.casefold()), label) for label in header]
+        folded = {n.casefold(): n for n in reversed(names)}
+        header = [folded.get(label.casefold(), label) for label in header]
         if header == names:
             return names
     if match != "exact":
