@@ -196,7 +196,24 @@ def _profile() -> dict[str, Any]:
             },
         }
     )
+    fields["allOf"] = _dispatch_on_type(fields.pop("oneOf"))
     return profile
+
+
+def _dispatch_on_type(branches: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The field ``oneOf`` rewritten to check a field against the one branch its ``type`` names.
+
+    Each branch admits one ``type`` value (``string`` also admits none), so a field can only match the
+    branch of its type: checking that branch alone gives the same verdict, its specific errors instead
+    of "not valid under any of the given schemas", and the profile check in a fraction of the time.
+    """
+    types = [branch["properties"]["type"]["enum"][0] for branch in branches]
+    rules: list[dict[str, Any]] = [{"properties": {"type": {"enum": types}}}]
+    for name, branch in zip(types, branches, strict=True):
+        rules.append({"if": {"required": ["type"], "properties": {"type": {"const": name}}}, "then": branch})
+    untyped = branches[types.index("string")]
+    rules.append({"if": {"not": {"required": ["type"]}}, "then": untyped})
+    return rules
 
 
 Owners = dict[tuple[int, int], list[int]]  # (resource, distinct field) -> the fields of that shape
