@@ -1,17 +1,20 @@
 """Tables that are not plain CSV files, turned into one to be checked like a file.
 
-Compressed files (gzip, bz2, xz, zip) are decompressed, and JSON and JSON Lines tables and inline
-``data`` are written as CSV, into a scratch folder. Rows are arrays (the first holds the labels)
+Compressed files (gzip, bz2, xz, zip) are decompressed, and JSON and JSON Lines tables, Parquet
+files and inline ``data`` are written as CSV, into a scratch folder. Rows are arrays (the first holds the labels)
 or objects (keyed by label); cells are written as the text a CSV cell would hold. Sizes are
 bounded, so that a small hostile file cannot fill the memory or the disk.
 """
 
 from __future__ import annotations
 
+import base64
 import csv
+import datetime
 import io
 import itertools
 import json
+import math
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -150,6 +153,75 @@ def cell(value: Any) -> str:
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
+
+
+def parquet_table(path: Path, types: dict[str, str], target: Path) -> list[tuple[str, str]]:
+    """Write a Parquet file as CSV, a row group at a time; return (column, reason) of each column whose
+    Arrow type cannot hold values of its field's type (``types``: field name to Table Schema type).
+
+    Cells are then checked as text like a CSV file's, so constraints and keys need no second copy.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        source = pq.ParquetFile(path)
+        wrong = [
+            (f.name, f"a column of Arrow type {f.type} cannot hold {types[f.name]} values")
+            for f in source.schema_arrow
+            if f.name in types and not _holds(f.type, types[f.name])
+        ]
+        with target.open("w", encoding="utf-8", newline="", errors="backslashreplace") as handle:
+            out = csv.writer(handle, lineterminator="\n")
+            out.writerow(source.schema_arrow.names)
+            for batch in source.iter_batches(batch_size=65536):
+                columns = [[_text(v) for v in column.to_pylist()] for column in batch.columns]
+                out.writerows(zip(*columns, strict=True))
+    except (OSError, pa.ArrowException) as exc:
+        raise SourceError(f"not a valid Parquet file: {str(exc)[:200]}") from None
+    return wrong
+
+
+def _holds(kind: Any, field_type: str) -> bool:
+    """Whether an Arrow column of type ``kind`` can hold values of a Table Schema ``field_type``."""
+    import pyarrow.types as t
+
+    if t.is_null(kind) or field_type in ("any", ""):
+        return True
+    if t.is_dictionary(kind):
+        return _holds(kind.value_type, field_type)
+    text = t.is_string(kind) or t.is_large_string(kind)
+    match field_type:
+        case "integer" | "year":
+            return bool(t.is_integer(kind))
+        case "number":
+            return bool(t.is_integer(kind) or t.is_floating(kind) or t.is_decimal(kind))
+        case "boolean":
+            return bool(t.is_boolean(kind))
+        case "date":
+            return bool(t.is_date(kind))
+        case "datetime":
+            return bool(t.is_timestamp(kind))
+        case "time":
+            return bool(t.is_time(kind))
+        case "object" | "array" | "list" | "geojson" | "geopoint":
+            return bool(text or t.is_struct(kind) or t.is_list(kind) or t.is_large_list(kind) or t.is_map(kind))
+        case "string":
+            return bool(text)
+    return bool(text)  # yearmonth, duration and the rest are written as text
+
+
+def _text(value: Any) -> str:
+    """An Arrow value (as Python) as the text a CSV cell would hold for it."""
+    if isinstance(value, float) and not math.isfinite(value):  # the spec's spellings, not Python's
+        return "NaN" if math.isnan(value) else ("INF" if value > 0 else "-INF")
+    if isinstance(value, datetime.date | datetime.time):  # datetime is a date
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return cell(value)
 
 
 def uncomment(path: Path, target: Path, prefix: bytes | None, rows: frozenset[int]) -> frozenset[int]:

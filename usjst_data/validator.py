@@ -284,7 +284,7 @@ def _validate_resources(
 # Formats read as delimited text; the others a table may come in, which are reported as not read.
 TEXT_FORMATS = {"csv", "tsv", "txt", ""}
 OTHER_TABLE_FORMATS = {
-    "xlsx", "xls", "ods", "parquet", "html", "htm", "xml", "sqlite", "arrow", "feather", "avro", "orc", "sav", "dta",
+    "xlsx", "xls", "ods", "html", "htm", "xml", "sqlite", "arrow", "feather", "avro", "orc", "sav", "dta",
     "gsheets",
 }  # fmt: skip
 COMPRESSED = {"gz", "gzip", "zip", "bz2", "xz", "lzma", "zst", "zstd", "tgz", "tar", "7z"}
@@ -328,7 +328,7 @@ def _validate_resource(
     schema = resource.schema
     parts: list[Rows] = []
     fmt, compression = _format(spec, files[0][0])
-    tabular = fmt in TEXT_FORMATS | JSON_FORMATS or spec.get("type") == "table" or schema is not None
+    tabular = fmt in TEXT_FORMATS | JSON_FORMATS | {"parquet"} or spec.get("type") == "table" or schema is not None
     # NUL bytes are looked for in text of encodings where a NUL byte is a NUL character.
     wide = str(spec.get("encoding", "")).lower().replace("_", "-").startswith(("utf-16", "utf-32"))
     text = tabular and compression is None and fmt in TEXT_FORMATS and not wide
@@ -358,16 +358,17 @@ def _check_parts(
     keep: set[str] | None,
     integrity: _Integrity,
 ) -> list[Rows] | None:
-    """Check each file of a table in turn; compressed and JSON files are first made CSV in a scratch folder."""
+    """Check each file of a table in turn; compressed, JSON and Parquet files are first made CSV in a scratch folder."""
     import tempfile
 
-    from .sources import SourceError, decompress, json_table, uncomment
+    from .sources import SourceError, decompress, json_table, parquet_table, uncomment
 
     spec, name, parts = resource.spec, resource.name, []
     given = spec.get("dialect")
     dialect: dict[str, Any] = given if isinstance(given, dict) else {}
     comments = bool(dialect.get("commentChar") or dialect.get("commentRows"))
-    made = compression is not None or fmt in JSON_FORMATS or comments
+    converted_formats = JSON_FORMATS | {"parquet"}  # read as UTF-8 CSV once converted
+    made = compression is not None or fmt in converted_formats or comments
     # A scratch folder only for a file that is made CSV first: a package of many files pays nothing.
     with tempfile.TemporaryDirectory(prefix="usjst-") if made else contextlib.nullcontext("") as scratch:
         for part, full in files:
@@ -383,11 +384,18 @@ def _check_parts(
                     for row, reason in json_table(readable, fmt, resource.field_names, converted):
                         report.add(Problem("json-error", reason, row=row, **where))
                     readable = converted
+                elif fmt == "parquet":
+                    converted = Path(scratch) / "table.csv"
+                    fields = resource.schema["fields"] if resource.schema is not None else []
+                    types = {str(f.get("name")): str(f.get("type", "string")) for f in fields if isinstance(f, dict)}
+                    for field, reason in parquet_table(readable, types, converted):
+                        report.add(Problem("type-error", reason, field=field, **where))
+                    readable = converted
             except SourceError as exc:
                 report.add(Problem("source-error", str(exc), **where))
                 return None
             silent: frozenset[int] = frozenset()
-            if comments and fmt not in JSON_FORMATS:
+            if comments and fmt not in converted_formats:
                 uncommented = Path(scratch) / "uncommented"
                 char = dialect.get("commentChar")
                 prefix = char.encode(str(spec.get("encoding", "utf-8")), "replace") if isinstance(char, str) else None
@@ -396,7 +404,7 @@ def _check_parts(
                 readable = uncommented
             table_spec = spec
             if readable is not full:  # written as UTF-8 CSV: the descriptor's encoding and dialect were the source's
-                keys = ("encoding", "dialect") if fmt in JSON_FORMATS else ()
+                keys = ("encoding", "dialect") if fmt in converted_formats else ()
                 table_spec = {k: v for k, v in spec.items() if k not in keys}
             # The parser's reads feed the hash, so that each file is read once.
             feed = integrity.feed if readable is full else None
