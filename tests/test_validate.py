@@ -343,3 +343,20 @@ def test_utf16_is_decoded_and_its_zero_bytes_are_no_nul(tmp_path: Path) -> None:
     resource = {"name": "t", "path": "t.csv", "encoding": "utf-16", "schema": schema}
     (tmp_path / "datapackage.json").write_text(json.dumps({"resources": [resource]}))
     assert [(p.code, p.row) for p in validate(tmp_path).problems] == [("type-error", 3)]
+
+
+def test_zstd_without_a_codec_is_one_unsupported_format(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyarrow as pa
+
+    folder = tmp_path / "package"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "broken" / "format-zstd-table", folder)
+
+    class NoZstd:  # a pyarrow built without the zstd codec
+        @staticmethod
+        def is_available(name: str) -> bool:
+            return name != "zstd"
+
+    monkeypatch.setattr(pa, "Codec", NoZstd)
+    report = validate(folder)
+    assert [(p.code, p.resource, p.row) for p in report.problems] == [("unsupported-format", "people", None)]
+    assert "pyarrow has no zstd codec" in report.problems[0].message

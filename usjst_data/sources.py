@@ -1,6 +1,6 @@
 """Tables that are not plain CSV files, turned into one to be checked like a file.
 
-Compressed files (gzip, bz2, xz, zip) are decompressed, and JSON and JSON Lines tables, Parquet
+Compressed files (gzip, bz2, xz, zstd, zip) are decompressed, and JSON and JSON Lines tables, Parquet
 files and inline ``data`` are written as CSV, into a scratch folder. Rows are arrays (the first holds the labels)
 or objects (keyed by label); cells are written as the text a CSV cell would hold. Sizes are
 bounded, so that a small hostile file cannot fill the memory or the disk.
@@ -11,15 +11,21 @@ from __future__ import annotations
 import base64
 import csv
 import datetime
-import io
 import itertools
 import json
 import math
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-COMPRESSIONS = {"gz": "gzip", "gzip": "gzip", "bz2": "bz2", "xz": "xz", "lzma": "xz", "zip": "zip"}
+if TYPE_CHECKING:
+    import bz2
+    import gzip
+    import lzma
+
+COMPRESSIONS = {
+    "gz": "gzip", "gzip": "gzip", "bz2": "bz2", "xz": "xz", "lzma": "xz", "zst": "zstd", "zstd": "zstd", "zip": "zip"
+}  # fmt: skip
 JSON_FORMATS = {"json", "jsonl", "ndjson"}
 MAX_DECOMPRESSED = 4 << 30  # bytes: a decompression bomb stops here
 MAX_JSON = 256 << 20  # bytes: a JSON table is read whole
@@ -30,11 +36,27 @@ class SourceError(ValueError):
     """A compressed file or a JSON table that cannot be read; the message says why."""
 
 
+class _Reader(Protocol):
+    def read(self, size: int, /) -> bytes: ...
+
+
+def unreadable(how: str) -> str | None:
+    """Why a compression the validator knows cannot be read here, or None when it can."""
+    if how != "zstd":
+        return None
+    import pyarrow as pa  # zstd comes with pyarrow's codecs (no new dependency), when pyarrow was built with it
+
+    return None if pa.Codec.is_available("zstd") else "zstd-compressed, and the installed pyarrow has no zstd codec"
+
+
 def decompress(path: Path, how: str, inner: str | None, target: Path) -> None:
     """Write the decompressed bytes of ``path`` to ``target``; for a zip, its member ``inner`` or only file."""
     import lzma
     import zipfile
 
+    if how == "zstd":
+        _unzstd(path, target)
+        return
     try:
         if how == "zip":
             with zipfile.ZipFile(path) as archive:
@@ -53,7 +75,18 @@ def decompress(path: Path, how: str, inner: str | None, target: Path) -> None:
         raise SourceError(f"not a valid {how} file: {exc}") from None
 
 
-def _open(path: Path, how: str) -> io.BufferedIOBase:
+def _unzstd(path: Path, target: Path) -> None:
+    """Decompress a zstd file with pyarrow's codec (no new dependency); pyarrow is only imported here."""
+    import pyarrow as pa
+
+    try:
+        with pa.input_stream(str(path), compression="zstd") as stream:
+            _copy(stream, target)
+    except (OSError, pa.ArrowException) as exc:
+        raise SourceError(f"not a valid zstd file: {exc}") from None
+
+
+def _open(path: Path, how: str) -> gzip.GzipFile | bz2.BZ2File | lzma.LZMAFile:
     """A reader of the decompressed bytes of ``path``; the caller closes it."""
     import bz2
     import gzip
@@ -66,7 +99,7 @@ def _open(path: Path, how: str) -> io.BufferedIOBase:
     return lzma.LZMAFile(path)
 
 
-def _copy(source: IO[bytes] | io.BufferedIOBase, target: Path) -> None:
+def _copy(source: _Reader, target: Path) -> None:
     size = 0
     with target.open("wb") as out:
         while chunk := source.read(_CHUNK):

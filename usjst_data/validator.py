@@ -28,7 +28,7 @@ from .descriptor import FIELDS_MATCH, JsonError, Resource, profile_problems, rea
 from .errors import PackageError, SeedError
 from .keys import as_list, key_columns, key_definition_problems, key_problems
 from .report import DEFAULT_PER_KIND, Problem, Report, printable, shorten
-from .sources import COMPRESSIONS, JSON_FORMATS
+from .sources import COMPRESSIONS, JSON_FORMATS, unreadable
 from .tablecheck import (
     KNOWN_TYPES,
     TEMPORAL,
@@ -334,6 +334,7 @@ def _validate_resource(
     text = tabular and compression is None and fmt in TEXT_FORMATS and not wide
     integrity = _Integrity(spec, name, shown, text=text)
     unread = f"{compression}-compressed" if compression and compression not in COMPRESSIONS else None
+    unread = unread or (unreadable(COMPRESSIONS[compression]) if compression else None)
     unread = unread or (f"in the {fmt} format" if fmt in OTHER_TABLE_FORMATS else None)
     if resource.schema_broken:
         pass
