@@ -360,3 +360,14 @@ def test_zstd_without_a_codec_is_one_unsupported_format(tmp_path: Path, monkeypa
     report = validate(folder)
     assert [(p.code, p.resource, p.row) for p in report.problems] == [("unsupported-format", "people", None)]
     assert "pyarrow has no zstd codec" in report.problems[0].message
+
+
+def test_xlsx_without_openpyxl_names_the_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    folder = tmp_path / "package"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "broken" / "format-xlsx-table", folder)
+    monkeypatch.setitem(sys.modules, "openpyxl", None)  # as if not installed
+    report = validate(folder)
+    assert [(p.code, p.resource, p.row) for p in report.problems] == [("unsupported-format", "people", None)]
+    assert "usjst-data[xlsx]" in report.problems[0].message

@@ -1,9 +1,9 @@
 """Tables that are not plain CSV files, turned into one to be checked like a file.
 
 Compressed files (gzip, bz2, xz, zstd, zip) are decompressed, and JSON and JSON Lines tables, Parquet
-files and inline ``data`` are written as CSV, into a scratch folder. Rows are arrays (the first holds the labels)
-or objects (keyed by label); cells are written as the text a CSV cell would hold. Sizes are
-bounded, so that a small hostile file cannot fill the memory or the disk.
+files, xlsx sheets and inline ``data`` are written as CSV, into a scratch folder. Rows are arrays
+(the first holds the labels) or objects (keyed by label); cells are written as the text a CSV cell
+would hold. Sizes are bounded, so that a small hostile file cannot fill the memory or the disk.
 """
 
 from __future__ import annotations
@@ -40,9 +40,14 @@ class _Reader(Protocol):
     def read(self, size: int, /) -> bytes: ...
 
 
-def unreadable(how: str) -> str | None:
-    """Why a compression the validator knows cannot be read here, or None when it can."""
-    if how != "zstd":
+def unreadable(kind: str) -> str | None:
+    """Why a compression or format the validator knows cannot be read here, or None when it can."""
+    if kind == "xlsx":
+        import importlib.util
+
+        missing = importlib.util.find_spec("openpyxl") is None
+        return "in the xlsx format, read only with the xlsx extra: pip install 'usjst-data[xlsx]'" if missing else None
+    if kind != "zstd":
         return None
     import pyarrow as pa  # zstd comes with pyarrow's codecs (no new dependency), when pyarrow was built with it
 
@@ -255,6 +260,66 @@ def _text(value: Any) -> str:
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, default=str)
     return cell(value)
+
+
+def xlsx_table(path: Path, sheet: str | int | None, types: dict[str, str], target: Path) -> None:
+    """Write one sheet of a workbook (by name, by number from 1, or the first) as CSV.
+
+    A date cell of a ``date`` field (``types``: label to type) is written as its date: Excel keeps
+    dates as date-times. Empty rows at the end, left by formatting, are not rows of the table.
+    """
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        with zipfile.ZipFile(path) as archive:  # a workbook is a zip: bound what it unpacks to
+            if sum(info.file_size for info in archive.infolist()) > MAX_DECOMPRESSED:
+                raise SourceError(f"the workbook is larger than {MAX_DECOMPRESSED >> 30} GB once unzipped")
+        book = load_workbook(path, read_only=True, data_only=True)
+        try:
+            names = book.sheetnames
+            if isinstance(sheet, int) and not 1 <= sheet <= len(names):
+                raise SourceError(f"the workbook has {len(names)} sheets, not a sheet {sheet}")
+            if isinstance(sheet, str) and sheet not in names:
+                raise SourceError(f"the workbook has no sheet {sheet!r} (it has {', '.join(map(repr, names))})")
+            chosen = names[sheet - 1] if isinstance(sheet, int) else sheet or names[0]
+            write_rows(_sheet_rows(book[chosen].iter_rows(values_only=True), types), target)
+        finally:
+            book.close()
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, InvalidFileException) as exc:
+        if isinstance(exc, SourceError):
+            raise
+        raise SourceError(f"not a valid xlsx file: {str(exc)[:200]}") from None
+
+
+def _sheet_rows(rows: Iterator[tuple[Any, ...]], types: dict[str, str]) -> Iterator[list[Any]]:
+    """The rows of a sheet as JSON-like values, without the empty rows at its end."""
+    header: list[Any] | None = None
+    dates: list[bool] = []
+    empty = 0  # empty rows seen since the last row with a value, written only if one follows
+    for row in rows:
+        if not any(v is not None and v != "" for v in row):
+            empty += 1
+            continue
+        cells = list(row)
+        if header is None:
+            header = cells
+            dates = [types.get(str(label)) == "date" for label in header]
+        while len(cells) > len(header) and cells[-1] is None:  # cells the sheet's width pads a row with
+            cells.pop()
+        yield from [[] for _ in range(empty)]
+        empty = 0
+        yield [_sheet_value(v, i < len(dates) and dates[i]) for i, v in enumerate(cells)]
+
+
+def _sheet_value(value: Any, date: bool) -> Any:
+    if isinstance(value, datetime.datetime) and date and value.time() == datetime.time():
+        return value.date().isoformat()
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return value
 
 
 def uncomment(path: Path, target: Path, prefix: bytes | None, rows: frozenset[int]) -> frozenset[int]:

@@ -284,9 +284,10 @@ def _validate_resources(
 # Formats read as delimited text; the others a table may come in, which are reported as not read.
 TEXT_FORMATS = {"csv", "tsv", "txt", ""}
 OTHER_TABLE_FORMATS = {
-    "xlsx", "xls", "ods", "html", "htm", "xml", "sqlite", "arrow", "feather", "avro", "orc", "sav", "dta",
+    "xls", "ods", "html", "htm", "xml", "sqlite", "arrow", "feather", "avro", "orc", "sav", "dta",
     "gsheets",
 }  # fmt: skip
+READ_FORMATS = {"parquet", "xlsx"}  # read into CSV first, like JSON tables
 COMPRESSED = {"gz", "gzip", "zip", "bz2", "xz", "lzma", "zst", "zstd", "tgz", "tar", "7z"}
 
 
@@ -328,13 +329,13 @@ def _validate_resource(
     schema = resource.schema
     parts: list[Rows] = []
     fmt, compression = _format(spec, files[0][0])
-    tabular = fmt in TEXT_FORMATS | JSON_FORMATS | {"parquet"} or spec.get("type") == "table" or schema is not None
+    tabular = fmt in TEXT_FORMATS | JSON_FORMATS | READ_FORMATS or spec.get("type") == "table" or schema is not None
     # NUL bytes are looked for in text of encodings where a NUL byte is a NUL character.
     wide = str(spec.get("encoding", "")).lower().replace("_", "-").startswith(("utf-16", "utf-32"))
     text = tabular and compression is None and fmt in TEXT_FORMATS and not wide
     integrity = _Integrity(spec, name, shown, text=text)
     unread = f"{compression}-compressed" if compression and compression not in COMPRESSIONS else None
-    unread = unread or (unreadable(COMPRESSIONS[compression]) if compression else None)
+    unread = unread or (unreadable(COMPRESSIONS[compression]) if compression else None) or unreadable(fmt)
     unread = unread or (f"in the {fmt} format" if fmt in OTHER_TABLE_FORMATS else None)
     if resource.schema_broken:
         pass
@@ -362,13 +363,15 @@ def _check_parts(
     """Check each file of a table in turn; compressed, JSON and Parquet files are first made CSV in a scratch folder."""
     import tempfile
 
-    from .sources import SourceError, decompress, json_table, parquet_table, uncomment
+    from .sources import SourceError, decompress, json_table, parquet_table, uncomment, xlsx_table
 
     spec, name, parts = resource.spec, resource.name, []
     given = spec.get("dialect")
     dialect: dict[str, Any] = given if isinstance(given, dict) else {}
     comments = bool(dialect.get("commentChar") or dialect.get("commentRows"))
-    converted_formats = JSON_FORMATS | {"parquet"}  # read as UTF-8 CSV once converted
+    converted_formats = JSON_FORMATS | READ_FORMATS  # read as UTF-8 CSV once converted
+    fields = resource.schema["fields"] if resource.schema is not None else []
+    types = {str(f.get("name")): str(f.get("type", "string")) for f in fields if isinstance(f, dict)}
     made = compression is not None or fmt in converted_formats or comments
     # A scratch folder only for a file that is made CSV first: a package of many files pays nothing.
     with tempfile.TemporaryDirectory(prefix="usjst-") if made else contextlib.nullcontext("") as scratch:
@@ -387,10 +390,13 @@ def _check_parts(
                     readable = converted
                 elif fmt == "parquet":
                     converted = Path(scratch) / "table.csv"
-                    fields = resource.schema["fields"] if resource.schema is not None else []
-                    types = {str(f.get("name")): str(f.get("type", "string")) for f in fields if isinstance(f, dict)}
                     for field, reason in parquet_table(readable, types, converted):
                         report.add(Problem("type-error", reason, field=field, **where))
+                    readable = converted
+                elif fmt == "xlsx":
+                    converted = Path(scratch) / "table.csv"
+                    sheet = dialect.get("sheetName") or dialect.get("sheetNumber")
+                    xlsx_table(readable, sheet if isinstance(sheet, str | int) else None, types, converted)
                     readable = converted
             except SourceError as exc:
                 report.add(Problem("source-error", str(exc), **where))
