@@ -104,14 +104,58 @@ def _open(path: Path, how: str) -> gzip.GzipFile | bz2.BZ2File | lzma.LZMAFile:
     return lzma.LZMAFile(path)
 
 
-def _copy(source: _Reader, target: Path) -> None:
+def _copy(source: _Reader, target: Path, limit: int = MAX_DECOMPRESSED) -> int:
+    """Copy ``source`` to ``target``, at most ``limit`` bytes; return the size."""
     size = 0
     with target.open("wb") as out:
         while chunk := source.read(_CHUNK):
             size += len(chunk)
-            if size > MAX_DECOMPRESSED:
+            if size > limit:
                 raise SourceError(f"larger than {MAX_DECOMPRESSED >> 30} GB once decompressed")
             out.write(chunk)
+    return size
+
+
+DESCRIPTORS = ("datapackage.json", "datapackage.yaml", "datapackage.yml")
+MAX_MEMBERS = 100_000  # files in a zipped package
+
+
+def extract_package(path: Path, folder: Path) -> Path | None:
+    """Extract a zipped package into ``folder`` and return its descriptor; None when the zip holds no
+    descriptor (at its root or in its one top folder), as then it is a zipped table.
+
+    Only regular files with relative paths inside the archive are written (no ``..``, no absolute
+    path, no symlink), at most ``MAX_MEMBERS`` of them and ``MAX_DECOMPRESSED`` bytes in all.
+    """
+    import stat
+    import zipfile
+    from pathlib import PurePosixPath
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = [i for i in archive.infolist() if not i.is_dir()]
+            names = {i.filename for i in infos}
+            tops = {n.split("/", 1)[0] for n in names}
+            roots = [""] + [f"{top}/" for top in tops if len(tops) == 1]
+            found = next((root + d for root in roots for d in DESCRIPTORS if root + d in names), None)
+            if found is None:
+                return None
+            if len(infos) > MAX_MEMBERS:
+                raise SourceError(f"the zip file holds {len(infos)} files, more than {MAX_MEMBERS}")
+            left = MAX_DECOMPRESSED
+            for info in infos:
+                member = PurePosixPath(info.filename)
+                if member.is_absolute() or ".." in member.parts or "\\" in info.filename or ":" in member.parts[0]:
+                    raise SourceError(f"the zip file's member {info.filename[:200]!r} would leave the package folder")
+                if stat.S_ISLNK(info.external_attr >> 16):
+                    raise SourceError(f"the zip file's member {info.filename[:200]!r} is a symlink")
+                target = folder.joinpath(*member.parts)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with archive.open(info) as source:
+                    left -= _copy(source, target, left)
+    except (OSError, EOFError, zipfile.BadZipFile, NotImplementedError, RuntimeError) as exc:
+        raise SourceError(f"not a valid zip file: {str(exc)[:200]}") from None
+    return folder.joinpath(*found.split("/"))
 
 
 def json_table(path: Path, fmt: str, labels: list[str] | None, target: Path) -> list[tuple[int, str]]:

@@ -146,6 +146,10 @@ def validate(path: Path | str | None = None, options: Options | None = None) -> 
     if target.is_dir():
         _validate_seeds(target, report)
         return report
+    if target.suffix.lower() == ".zip":
+        zipped = _validate_zipped(target, options, report)
+        if zipped is not None:
+            return zipped
     try:
         if target.suffix.lower() in DESCRIPTOR_SUFFIXES:
             descriptor = _read_descriptor(target)
@@ -216,6 +220,26 @@ def _read_descriptor(path: Path) -> Any:
     except JsonError as exc:
         language = "YAML" if yaml else "JSON"
         raise JsonError(f"not valid {language}: {exc}", code=f"{language.lower()}-error", file=path.name) from None
+
+
+def _validate_zipped(target: Path, options: Options, report: Report) -> Report | None:
+    """A zipped package, extracted (safely, with bounded sizes) to a scratch folder and validated there;
+    None when the zip holds no descriptor, as then it is a zipped table."""
+    import tempfile
+
+    from .sources import SourceError, extract_package
+
+    with tempfile.TemporaryDirectory(prefix="usjst-package-") as folder:
+        try:
+            descriptor = extract_package(target, Path(folder))
+        except SourceError as exc:
+            report.add(Problem("source-error", str(exc), file=target.name))
+            return report
+        if descriptor is None:
+            return None
+        inner = validate(descriptor, options)
+    inner.target = str(target)
+    return inner
 
 
 def _table_resource(path: Path, schema: Any) -> dict[str, Any]:
