@@ -343,3 +343,89 @@ def test_utf16_is_decoded_and_its_zero_bytes_are_no_nul(tmp_path: Path) -> None:
     resource = {"name": "t", "path": "t.csv", "encoding": "utf-16", "schema": schema}
     (tmp_path / "datapackage.json").write_text(json.dumps({"resources": [resource]}))
     assert [(p.code, p.row) for p in validate(tmp_path).problems] == [("type-error", 3)]
+
+
+def test_zstd_without_a_codec_is_one_unsupported_format(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyarrow as pa
+
+    folder = tmp_path / "package"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "broken" / "format-zstd-table", folder)
+
+    class NoZstd:  # a pyarrow built without the zstd codec
+        @staticmethod
+        def is_available(name: str) -> bool:
+            return name != "zstd"
+
+    monkeypatch.setattr(pa, "Codec", NoZstd)
+    report = validate(folder)
+    assert [(p.code, p.resource, p.row) for p in report.problems] == [("unsupported-format", "people", None)]
+    assert "pyarrow has no zstd codec" in report.problems[0].message
+
+
+def test_xlsx_without_openpyxl_names_the_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    folder = tmp_path / "package"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "broken" / "format-xlsx-table", folder)
+    monkeypatch.setitem(sys.modules, "openpyxl", None)  # as if not installed
+    report = validate(folder)
+    assert [(p.code, p.resource, p.row) for p in report.problems] == [("unsupported-format", "people", None)]
+    assert "usjst-data[xlsx]" in report.problems[0].message
+
+
+_PACKAGE = {
+    "name": "zipped",
+    "resources": [{"name": "people", "path": "people.csv", "schema": {"fields": [{"name": "id", "type": "integer"}]}}],
+}
+
+
+def _zip(path: Path, members: dict[str, str]) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, text in members.items():
+            archive.writestr(name, text)
+    return path
+
+
+@pytest.mark.parametrize("root", ["", "package/"])
+def test_zipped_package_is_extracted_and_validated(tmp_path: Path, root: str) -> None:
+    members = {root + "datapackage.json": json.dumps(_PACKAGE), root + "people.csv": "id\n1\nx\n"}
+    target = _zip(tmp_path / "package.zip", members)
+    report = validate(target)
+    assert [(p.code, p.resource, p.row, p.field) for p in report.problems] == [("type-error", "people", 3, "id")]
+    assert report.target == str(target)
+    assert report.tables == {"people": 2}
+
+
+@pytest.mark.parametrize("member", ["../evil.csv", "/tmp/evil.csv", "a\\..\\..\\evil.csv"])
+def test_zipped_package_member_leaving_the_folder_is_refused(tmp_path: Path, member: str) -> None:
+    target = _zip(tmp_path / "package.zip", {"datapackage.json": json.dumps(_PACKAGE), member: "id\n1\n"})
+    report = validate(target)
+    assert [(p.code, p.file) for p in report.problems] == [("source-error", "package.zip")]
+    assert "would leave the package folder" in report.problems[0].message
+    assert not (tmp_path / "evil.csv").exists()
+
+
+def test_zipped_package_symlink_member_is_refused(tmp_path: Path) -> None:
+    import stat
+    import zipfile
+
+    target = _zip(tmp_path / "package.zip", {"datapackage.json": json.dumps(_PACKAGE)})
+    with zipfile.ZipFile(target, "a") as archive:
+        link = zipfile.ZipInfo("people.csv")
+        link.external_attr = (stat.S_IFLNK | 0o777) << 16
+        archive.writestr(link, "/etc/passwd")
+    report = validate(target)
+    assert [p.code for p in report.problems] == ["source-error"]
+    assert "is a symlink" in report.problems[0].message
+
+
+def test_zipped_package_size_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from usjst_data import sources
+
+    monkeypatch.setattr(sources, "MAX_DECOMPRESSED", 1000)
+    members = {"datapackage.json": json.dumps(_PACKAGE), "people.csv": "id\n" + "1\n" * 1000}
+    report = validate(_zip(tmp_path / "package.zip", members))
+    assert [p.code for p in report.problems] == ["source-error"]
+    assert "once decompressed" in report.problems[0].message

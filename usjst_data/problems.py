@@ -69,7 +69,11 @@ CODES: dict[str, Code] = {
             "warning",
         ),
         Code("dialect-error", "Dialect", "The CSV dialect is not usable, or the file cannot be parsed with it."),
-        Code("source-error", "Inline data", "Inline `data` is not an array of rows."),
+        Code(
+            "source-error",
+            "Source not read",
+            "A compressed file, zipped package, JSON, Parquet or xlsx table, or inline `data` cannot be read.",
+        ),
         Code(
             "io-error",
             "Read failed",

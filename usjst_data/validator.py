@@ -28,7 +28,7 @@ from .descriptor import FIELDS_MATCH, JsonError, Resource, profile_problems, rea
 from .errors import PackageError, SeedError
 from .keys import as_list, key_columns, key_definition_problems, key_problems
 from .report import DEFAULT_PER_KIND, Problem, Report, printable, shorten
-from .sources import COMPRESSIONS, JSON_FORMATS
+from .sources import COMPRESSIONS, JSON_FORMATS, unreadable
 from .tablecheck import (
     KNOWN_TYPES,
     TEMPORAL,
@@ -146,6 +146,10 @@ def validate(path: Path | str | None = None, options: Options | None = None) -> 
     if target.is_dir():
         _validate_seeds(target, report)
         return report
+    if target.suffix.lower() == ".zip":
+        zipped = _validate_zipped(target, options, report)
+        if zipped is not None:
+            return zipped
     try:
         if target.suffix.lower() in DESCRIPTOR_SUFFIXES:
             descriptor = _read_descriptor(target)
@@ -218,6 +222,26 @@ def _read_descriptor(path: Path) -> Any:
         raise JsonError(f"not valid {language}: {exc}", code=f"{language.lower()}-error", file=path.name) from None
 
 
+def _validate_zipped(target: Path, options: Options, report: Report) -> Report | None:
+    """A zipped package, extracted (safely, with bounded sizes) to a scratch folder and validated there;
+    None when the zip holds no descriptor, as then it is a zipped table."""
+    import tempfile
+
+    from .sources import SourceError, extract_package
+
+    with tempfile.TemporaryDirectory(prefix="usjst-package-") as folder:
+        try:
+            descriptor = extract_package(target, Path(folder))
+        except SourceError as exc:
+            report.add(Problem("source-error", str(exc), file=target.name))
+            return report
+        if descriptor is None:
+            return None
+        inner = validate(descriptor, options)
+    inner.target = str(target)
+    return inner
+
+
 def _table_resource(path: Path, schema: Any) -> dict[str, Any]:
     """The resource of a table file given on its own: named after the file, with the schema if any."""
     name = re.sub(r"[^a-z0-9._-]+", "-", path.name.partition(".")[0].lower()).strip("-") or "table"
@@ -284,9 +308,10 @@ def _validate_resources(
 # Formats read as delimited text; the others a table may come in, which are reported as not read.
 TEXT_FORMATS = {"csv", "tsv", "txt", ""}
 OTHER_TABLE_FORMATS = {
-    "xlsx", "xls", "ods", "parquet", "html", "htm", "xml", "sqlite", "arrow", "feather", "avro", "orc", "sav", "dta",
+    "xls", "ods", "html", "htm", "xml", "sqlite", "arrow", "feather", "avro", "orc", "sav", "dta",
     "gsheets",
 }  # fmt: skip
+READ_FORMATS = {"parquet", "xlsx"}  # read into CSV first, like JSON tables
 COMPRESSED = {"gz", "gzip", "zip", "bz2", "xz", "lzma", "zst", "zstd", "tgz", "tar", "7z"}
 
 
@@ -328,12 +353,13 @@ def _validate_resource(
     schema = resource.schema
     parts: list[Rows] = []
     fmt, compression = _format(spec, files[0][0])
-    tabular = fmt in TEXT_FORMATS | JSON_FORMATS or spec.get("type") == "table" or schema is not None
+    tabular = fmt in TEXT_FORMATS | JSON_FORMATS | READ_FORMATS or spec.get("type") == "table" or schema is not None
     # NUL bytes are looked for in text of encodings where a NUL byte is a NUL character.
     wide = str(spec.get("encoding", "")).lower().replace("_", "-").startswith(("utf-16", "utf-32"))
     text = tabular and compression is None and fmt in TEXT_FORMATS and not wide
     integrity = _Integrity(spec, name, shown, text=text)
     unread = f"{compression}-compressed" if compression and compression not in COMPRESSIONS else None
+    unread = unread or (unreadable(COMPRESSIONS[compression]) if compression else None) or unreadable(fmt)
     unread = unread or (f"in the {fmt} format" if fmt in OTHER_TABLE_FORMATS else None)
     if resource.schema_broken:
         pass
@@ -358,16 +384,19 @@ def _check_parts(
     keep: set[str] | None,
     integrity: _Integrity,
 ) -> list[Rows] | None:
-    """Check each file of a table in turn; compressed and JSON files are first made CSV in a scratch folder."""
+    """Check each file of a table in turn; compressed, JSON and Parquet files are first made CSV in a scratch folder."""
     import tempfile
 
-    from .sources import SourceError, decompress, json_table, uncomment
+    from .sources import SourceError, decompress, json_table, parquet_table, uncomment, xlsx_table
 
     spec, name, parts = resource.spec, resource.name, []
     given = spec.get("dialect")
     dialect: dict[str, Any] = given if isinstance(given, dict) else {}
     comments = bool(dialect.get("commentChar") or dialect.get("commentRows"))
-    made = compression is not None or fmt in JSON_FORMATS or comments
+    converted_formats = JSON_FORMATS | READ_FORMATS  # read as UTF-8 CSV once converted
+    fields = resource.schema["fields"] if resource.schema is not None else []
+    types = {str(f.get("name")): str(f.get("type", "string")) for f in fields if isinstance(f, dict)}
+    made = compression is not None or fmt in converted_formats or comments
     # A scratch folder only for a file that is made CSV first: a package of many files pays nothing.
     with tempfile.TemporaryDirectory(prefix="usjst-") if made else contextlib.nullcontext("") as scratch:
         for part, full in files:
@@ -383,11 +412,21 @@ def _check_parts(
                     for row, reason in json_table(readable, fmt, resource.field_names, converted):
                         report.add(Problem("json-error", reason, row=row, **where))
                     readable = converted
+                elif fmt == "parquet":
+                    converted = Path(scratch) / "table.csv"
+                    for field, reason in parquet_table(readable, types, converted):
+                        report.add(Problem("type-error", reason, field=field, **where))
+                    readable = converted
+                elif fmt == "xlsx":
+                    converted = Path(scratch) / "table.csv"
+                    sheet = dialect.get("sheetName") or dialect.get("sheetNumber")
+                    xlsx_table(readable, sheet if isinstance(sheet, str | int) else None, types, converted)
+                    readable = converted
             except SourceError as exc:
                 report.add(Problem("source-error", str(exc), **where))
                 return None
             silent: frozenset[int] = frozenset()
-            if comments and fmt not in JSON_FORMATS:
+            if comments and fmt not in converted_formats:
                 uncommented = Path(scratch) / "uncommented"
                 char = dialect.get("commentChar")
                 prefix = char.encode(str(spec.get("encoding", "utf-8")), "replace") if isinstance(char, str) else None
@@ -396,7 +435,7 @@ def _check_parts(
                 readable = uncommented
             table_spec = spec
             if readable is not full:  # written as UTF-8 CSV: the descriptor's encoding and dialect were the source's
-                keys = ("encoding", "dialect") if fmt in JSON_FORMATS else ()
+                keys = ("encoding", "dialect") if fmt in converted_formats else ()
                 table_spec = {k: v for k, v in spec.items() if k not in keys}
             # The parser's reads feed the hash, so that each file is read once.
             feed = integrity.feed if readable is full else None
