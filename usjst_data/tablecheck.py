@@ -229,6 +229,7 @@ class _Cells:
 
         self.pc = pc
         self.table, self.spec, self.values, self.report = table, spec, values, report
+        self.shown = values  # the cells as written, quoted in messages (``values`` may be normalized)
         self.missing = pc.is_null(values)
         self.failed = self.missing  # missing cells are only checked by `required`
         self.offset = offset  # position of the batch's first row in the table
@@ -262,7 +263,7 @@ class _Cells:
         problems = []
         if positions is not None:
             index = positions.to_pylist()
-            cells = self.values.take(positions).to_pylist()
+            cells = self.shown.take(positions).to_pylist()
             rows = self.table.rows_of([i + self.offset for i in index])
             problems = [
                 Problem(
@@ -332,6 +333,8 @@ def check_cells(table: Rows, spec: FieldSpec, values: pa.ChunkedArray, report: R
     elif spec.key:
         cells.emit(cells.missing, "primary-key-error", lambda v: "a primary key cell must have a value")
     kind, fmt = spec.type, spec.spec.get("format", "default")
+    if kind in CASTS and kind != "date" and _has_number_options(spec.spec):
+        values = cells.values = bare_numbers(values, spec.spec)
     expected = {"number": "a number", "integer": "an integer"}.get(kind, f"a {kind}")
     if kind in TEMPORAL and fmt != "default":
         _check_temporal_format(cells, kind, str(fmt))
@@ -369,6 +372,34 @@ def check_cells(table: Rows, spec: FieldSpec, values: pa.ChunkedArray, report: R
         formula = functools.reduce(pc.or_, [pc.starts_with(values, start) for start in FORMULA_STARTS])
         cells.fail(formula, "formula-cell", _formula_message, "warning")
     return cells.result
+
+
+def _has_number_options(spec: dict[str, Any]) -> bool:
+    return spec.get("bareNumber") is False or "groupChar" in spec or "decimalChar" in spec
+
+
+def bare_numbers(values: Any, spec: dict[str, Any]) -> Any:
+    """Number cells written with ``bareNumber: false``, ``groupChar`` or ``decimalChar``, rewritten as bare
+    Table Schema numbers (vectorized), so that the usual checks apply: "$1,000" with groupChar "," is 1000.
+
+    As frictionless-py does: the text around the number is stripped first, then group characters are
+    removed, and with another decimalChar a "." left in a cell makes it no number. Unlike frictionless,
+    a leading sign or decimal point is kept (it strips every non-digit, so "-5%" would read as 5).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    group, decimal = spec.get("groupChar"), spec.get("decimalChar", ".")
+    if spec.get("bareNumber") is False:
+        point = re.escape(decimal) if isinstance(decimal, str) and decimal else ""
+        values = pc.replace_substring_regex(values, pattern=rf"^[^0-9+.{point}-]+", replacement="")
+        values = pc.replace_substring_regex(values, pattern=r"[^0-9]+$", replacement="")
+    if isinstance(group, str) and group:
+        values = pc.replace_substring(values, pattern=group, replacement="")
+    if isinstance(decimal, str) and decimal and decimal != ".":
+        dotted = pc.match_substring(values, pattern=".")
+        values = pc.if_else(dotted, pa.scalar("."), pc.replace_substring(values, pattern=decimal, replacement="."))
+    return values
 
 
 def _check_composite(cells: _Cells, kind: str, fmt: str) -> None:
