@@ -52,7 +52,7 @@ FORMAT_PATTERNS = {
     "uuid": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
 }
 KNOWN_TYPES = {"string", "boolean", "object", "array", "list", "geojson", "any", *TYPE_PATTERNS}
-JSON_TYPES = {"object": dict, "array": list, "geojson": dict}
+JSON_TYPES = {"object": dict, "array": list}
 FORMULA_STARTS = ["=", "+", "@", "\t", "\r"]  # what spreadsheets run as a formula
 # Types whose strict cast accepts exactly the values the type allows: a clean cast skips the regex.
 CASTS = {"integer": "int64", "number": "float64", "date": "date32"}
@@ -359,6 +359,8 @@ def check_cells(table: Rows, spec: FieldSpec, values: pa.ChunkedArray, report: R
         falsy = _strings(spec.spec.get("falseValues")) or ["false", "False", "FALSE", "0"]
         allowed = pa.array([*truthy, *falsy], pa.string())
         cells.fail(pc.invert(pc.is_in(values, value_set=allowed)), "type-error", lambda v: f"{v!r} is not a boolean")
+    elif kind == "geojson":
+        _check_geojson(cells, str(fmt))
     elif kind in JSON_TYPES:
         wanted = JSON_TYPES[kind]
         bad = [v is not None and not _is_json(v, wanted) for v in values.to_pylist()]
@@ -400,6 +402,25 @@ def bare_numbers(values: Any, spec: dict[str, Any]) -> Any:
         dotted = pc.match_substring(values, pattern=".")
         values = pc.if_else(dotted, pa.scalar("."), pc.replace_substring(values, pattern=decimal, replacement="."))
     return values
+
+
+def _check_geojson(cells: _Cells, fmt: str) -> None:
+    """A GeoJSON object, or with the ``topojson`` format a TopoJSON topology (see the geojson module)."""
+    import pyarrow as pa
+
+    from .geojson import is_geojson, is_topojson
+
+    valid, shape = (is_topojson, "a TopoJSON topology") if fmt == "topojson" else (is_geojson, "GeoJSON")
+    bad = [v is not None and not valid(_loaded(v)) for v in cells.values.to_pylist()]
+    cells.fail(pa.array(bad, pa.bool_()), "type-error", lambda v: f"{shorten(v)!r} is not {shape}")
+
+
+def _loaded(text: str) -> Any:
+    """A cell's JSON value; None when it is not JSON."""
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than Python parses
+        return None
 
 
 def _check_composite(cells: _Cells, kind: str, fmt: str) -> None:
@@ -624,10 +645,7 @@ def _strings(value: Any) -> list[str] | None:
 
 
 def _is_json(text: str, wanted: type) -> bool:
-    try:
-        return isinstance(json.loads(text), wanted)
-    except (ValueError, RecursionError):  # RecursionError: nested deeper than Python parses
-        return False
+    return isinstance(_loaded(text), wanted)
 
 
 @dataclass
