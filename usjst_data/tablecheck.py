@@ -458,11 +458,11 @@ def _check_temporal_format(cells: _Cells, kind: str, fmt: str) -> None:
     """A date, time or datetime in a ``strptime`` format: the value must parse and print back the same.
 
     The round trip rejects what parsing alone lets through: unpadded fields, and days that do not
-    exist (which the parser rolls over into the next month). ``any`` names no format: the validator
-    reports that once per field, and its cells are not checked.
+    exist (which the parser rolls over into the next month). ``any`` accepts what dateutil reads.
     """
     pc = cells.pc
     if fmt == "any":
+        cells.fail(_unreadable_dates(cells.values), "type-error", lambda v: f"{v!r} is not a {kind}")
         return
     parsed = pc.strptime(cells.values, format=fmt, unit="s", error_is_null=True)
     if "%z" in fmt:  # printed back in UTC: only whether it parses can be compared
@@ -470,6 +470,34 @@ def _check_temporal_format(cells: _Cells, kind: str, fmt: str) -> None:
     else:
         same = pc.fill_null(pc.equal(pc.strftime(parsed, format=fmt), cells.values), False)
     cells.fail(pc.invert(same), "type-error", lambda v: f"{v!r} is not a {kind} in the format {fmt}")
+
+
+def _unreadable_dates(values: Any) -> Any:
+    """Which cells dateutil's parser cannot read, as frictionless-py checks the ``any`` format.
+
+    dateutil comes with pandas. Each distinct value is parsed once, in Python: only fields in this
+    format take this slower path. Parts a value leaves out are taken from 2000-01-01, not from today
+    as in frictionless-py, so that the verdict on "31" or "Feb 29" does not depend on the day it is run.
+    """
+    from datetime import datetime
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    from dateutil import parser  # type: ignore[import-untyped]  # no stubs installed
+
+    default = datetime(2000, 1, 1)
+
+    def unreadable(text: str) -> bool:
+        try:
+            # Any zone name is read as no zone: dateutil would warn on the ones it does not know.
+            parser.parse(text, default=default, tzinfos=lambda name, offset: None)
+        except (ValueError, OverflowError):  # OverflowError: a year or day beyond a C long
+            return True
+        return False
+
+    distinct = pc.drop_null(pc.unique(values.combine_chunks())).to_pylist()
+    bad = [text for text in distinct if unreadable(text)]
+    return pc.is_in(values, value_set=pa.array(bad, pa.string()))
 
 
 def _formula_message(value: str) -> str:
