@@ -95,7 +95,7 @@ CODES: dict[str, Code] = {
         Code(
             "unsupported",
             "Not checked",
-            "Something is not checked (a table without a schema, a date format `any`).",
+            "Something is not checked (the types of a table without a schema).",
             "warning",
         ),
         # The table's structure

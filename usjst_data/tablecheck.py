@@ -52,7 +52,7 @@ FORMAT_PATTERNS = {
     "uuid": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
 }
 KNOWN_TYPES = {"string", "boolean", "object", "array", "list", "geojson", "any", *TYPE_PATTERNS}
-JSON_TYPES = {"object": dict, "array": list, "geojson": dict}
+JSON_TYPES = {"object": dict, "array": list}
 FORMULA_STARTS = ["=", "+", "@", "\t", "\r"]  # what spreadsheets run as a formula
 # Types whose strict cast accepts exactly the values the type allows: a clean cast skips the regex.
 CASTS = {"integer": "int64", "number": "float64", "date": "date32"}
@@ -229,6 +229,7 @@ class _Cells:
 
         self.pc = pc
         self.table, self.spec, self.values, self.report = table, spec, values, report
+        self.shown = values  # the cells as written, quoted in messages (``values`` may be normalized)
         self.missing = pc.is_null(values)
         self.failed = self.missing  # missing cells are only checked by `required`
         self.offset = offset  # position of the batch's first row in the table
@@ -262,7 +263,7 @@ class _Cells:
         problems = []
         if positions is not None:
             index = positions.to_pylist()
-            cells = self.values.take(positions).to_pylist()
+            cells = self.shown.take(positions).to_pylist()
             rows = self.table.rows_of([i + self.offset for i in index])
             problems = [
                 Problem(
@@ -332,6 +333,8 @@ def check_cells(table: Rows, spec: FieldSpec, values: pa.ChunkedArray, report: R
     elif spec.key:
         cells.emit(cells.missing, "primary-key-error", lambda v: "a primary key cell must have a value")
     kind, fmt = spec.type, spec.spec.get("format", "default")
+    if kind in CASTS and kind != "date" and _has_number_options(spec.spec):
+        values = cells.values = bare_numbers(values, spec.spec)
     expected = {"number": "a number", "integer": "an integer"}.get(kind, f"a {kind}")
     if kind in TEMPORAL and fmt != "default":
         _check_temporal_format(cells, kind, str(fmt))
@@ -356,6 +359,8 @@ def check_cells(table: Rows, spec: FieldSpec, values: pa.ChunkedArray, report: R
         falsy = _strings(spec.spec.get("falseValues")) or ["false", "False", "FALSE", "0"]
         allowed = pa.array([*truthy, *falsy], pa.string())
         cells.fail(pc.invert(pc.is_in(values, value_set=allowed)), "type-error", lambda v: f"{v!r} is not a boolean")
+    elif kind == "geojson":
+        _check_geojson(cells, str(fmt))
     elif kind in JSON_TYPES:
         wanted = JSON_TYPES[kind]
         bad = [v is not None and not _is_json(v, wanted) for v in values.to_pylist()]
@@ -369,6 +374,53 @@ def check_cells(table: Rows, spec: FieldSpec, values: pa.ChunkedArray, report: R
         formula = functools.reduce(pc.or_, [pc.starts_with(values, start) for start in FORMULA_STARTS])
         cells.fail(formula, "formula-cell", _formula_message, "warning")
     return cells.result
+
+
+def _has_number_options(spec: dict[str, Any]) -> bool:
+    return spec.get("bareNumber") is False or "groupChar" in spec or "decimalChar" in spec
+
+
+def bare_numbers(values: Any, spec: dict[str, Any]) -> Any:
+    """Number cells written with ``bareNumber: false``, ``groupChar`` or ``decimalChar``, rewritten as bare
+    Table Schema numbers (vectorized), so that the usual checks apply: "$1,000" with groupChar "," is 1000.
+
+    As frictionless-py does: the text around the number is stripped first, then group characters are
+    removed, and with another decimalChar a "." left in a cell makes it no number. Unlike frictionless,
+    a leading sign or decimal point is kept (it strips every non-digit, so "-5%" would read as 5).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    group, decimal = spec.get("groupChar"), spec.get("decimalChar", ".")
+    if spec.get("bareNumber") is False:
+        point = re.escape(decimal) if isinstance(decimal, str) and decimal else ""
+        values = pc.replace_substring_regex(values, pattern=rf"^[^0-9+.{point}-]+", replacement="")
+        values = pc.replace_substring_regex(values, pattern=r"[^0-9]+$", replacement="")
+    if isinstance(group, str) and group:
+        values = pc.replace_substring(values, pattern=group, replacement="")
+    if isinstance(decimal, str) and decimal and decimal != ".":
+        dotted = pc.match_substring(values, pattern=".")
+        values = pc.if_else(dotted, pa.scalar("."), pc.replace_substring(values, pattern=decimal, replacement="."))
+    return values
+
+
+def _check_geojson(cells: _Cells, fmt: str) -> None:
+    """A GeoJSON object, or with the ``topojson`` format a TopoJSON topology (see the geojson module)."""
+    import pyarrow as pa
+
+    from .geojson import is_geojson, is_topojson
+
+    valid, shape = (is_topojson, "a TopoJSON topology") if fmt == "topojson" else (is_geojson, "GeoJSON")
+    bad = [v is not None and not valid(_loaded(v)) for v in cells.values.to_pylist()]
+    cells.fail(pa.array(bad, pa.bool_()), "type-error", lambda v: f"{shorten(v)!r} is not {shape}")
+
+
+def _loaded(text: str) -> Any:
+    """A cell's JSON value; None when it is not JSON."""
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than Python parses
+        return None
 
 
 def _check_composite(cells: _Cells, kind: str, fmt: str) -> None:
@@ -406,11 +458,11 @@ def _check_temporal_format(cells: _Cells, kind: str, fmt: str) -> None:
     """A date, time or datetime in a ``strptime`` format: the value must parse and print back the same.
 
     The round trip rejects what parsing alone lets through: unpadded fields, and days that do not
-    exist (which the parser rolls over into the next month). ``any`` names no format: the validator
-    reports that once per field, and its cells are not checked.
+    exist (which the parser rolls over into the next month). ``any`` accepts what dateutil reads.
     """
     pc = cells.pc
     if fmt == "any":
+        cells.fail(_unreadable_dates(cells.values), "type-error", lambda v: f"{v!r} is not a {kind}")
         return
     parsed = pc.strptime(cells.values, format=fmt, unit="s", error_is_null=True)
     if "%z" in fmt:  # printed back in UTC: only whether it parses can be compared
@@ -418,6 +470,34 @@ def _check_temporal_format(cells: _Cells, kind: str, fmt: str) -> None:
     else:
         same = pc.fill_null(pc.equal(pc.strftime(parsed, format=fmt), cells.values), False)
     cells.fail(pc.invert(same), "type-error", lambda v: f"{v!r} is not a {kind} in the format {fmt}")
+
+
+def _unreadable_dates(values: Any) -> Any:
+    """Which cells dateutil's parser cannot read, as frictionless-py checks the ``any`` format.
+
+    dateutil comes with pandas. Each distinct value is parsed once, in Python: only fields in this
+    format take this slower path. Parts a value leaves out are taken from 2000-01-01, not from today
+    as in frictionless-py, so that the verdict on "31" or "Feb 29" does not depend on the day it is run.
+    """
+    from datetime import datetime
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    from dateutil import parser  # type: ignore[import-untyped]  # no stubs installed
+
+    default = datetime(2000, 1, 1)
+
+    def unreadable(text: str) -> bool:
+        try:
+            # Any zone name is read as no zone: dateutil would warn on the ones it does not know.
+            parser.parse(text, default=default, tzinfos=lambda name, offset: None)
+        except (ValueError, OverflowError):  # OverflowError: a year or day beyond a C long
+            return True
+        return False
+
+    distinct = pc.drop_null(pc.unique(values.combine_chunks())).to_pylist()
+    bad = [text for text in distinct if unreadable(text)]
+    return pc.is_in(values, value_set=pa.array(bad, pa.string()))
 
 
 def _formula_message(value: str) -> str:
@@ -593,10 +673,7 @@ def _strings(value: Any) -> list[str] | None:
 
 
 def _is_json(text: str, wanted: type) -> bool:
-    try:
-        return isinstance(json.loads(text), wanted)
-    except (ValueError, RecursionError):  # RecursionError: nested deeper than Python parses
-        return False
+    return isinstance(_loaded(text), wanted)
 
 
 @dataclass

@@ -31,7 +31,6 @@ from .report import DEFAULT_PER_KIND, Problem, Report, printable, shorten
 from .sources import COMPRESSIONS, JSON_FORMATS, unreadable
 from .tablecheck import (
     KNOWN_TYPES,
-    TEMPORAL,
     ColumnResult,
     Dialect,
     DialectError,
@@ -715,9 +714,6 @@ def _fields(schema: dict[str, Any], report: Report, where: dict[str, Any]) -> li
         for message, code in _field_problems(spec):
             report.add(Problem(code, message, field=spec.name, **where))
             broken |= code == "descriptor-error"
-        if spec.type in TEMPORAL and spec.spec.get("format") == "any":
-            message = f"{spec.type} format 'any' names no format to check the values against; they are not checked"
-            report.add(Problem("unsupported", message, field=spec.name, severity="warning", **where))
     return None if broken else fields
 
 
