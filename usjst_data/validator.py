@@ -741,10 +741,8 @@ def _field_problems(spec: FieldSpec) -> Iterator[tuple[str, str]]:
             yield f"{key} {shorten(bound)} is not a number", "descriptor-error"
 
 
-def _untyped_fields(
-    path: Path, dialect: Dialect, encoding: str, report: Report, where: dict[str, Any]
-) -> list[FieldSpec] | None:
-    """One field of type ``any`` per column of a table without a schema, after reporting its labels' problems."""
+def _header(path: Path, dialect: Dialect, encoding: str, report: Report, where: dict[str, Any]) -> list[str] | None:
+    """The file's header row; None, with the problem reported, when it cannot be read or the file is empty."""
     try:
         header = read_header(path, dialect, encoding)
     except (OSError, csv.Error, ValueError) as exc:  # ValueError: a codec such as idna failing
@@ -752,6 +750,15 @@ def _untyped_fields(
         return None
     if header is None:
         report.add(Problem("header-error", "file is empty; expected a header row", row=1, **where))
+    return header
+
+
+def _untyped_fields(
+    path: Path, dialect: Dialect, encoding: str, report: Report, where: dict[str, Any]
+) -> list[FieldSpec] | None:
+    """One field of type ``any`` per column of a table without a schema, after reporting its labels' problems."""
+    header = _header(path, dialect, encoding, report, where)
+    if header is None:
         return None
     names: list[str] = []
     seen: set[str] = set()
@@ -841,13 +848,8 @@ def _header_order(
     where: dict[str, Any],
 ) -> list[str] | None:
     """The column names to read the file with, after reporting any header problem; None to stop."""
-    try:
-        header = read_header(path, dialect, encoding)
-    except (OSError, csv.Error, ValueError) as exc:  # ValueError: a codec such as idna failing
-        report.add(Problem("header-error", f"cannot read the header: {exc}", row=1, **where))
-        return None
+    header = _header(path, dialect, encoding, report, where)
     if header is None:
-        report.add(Problem("header-error", "file is empty; expected a header row", row=1, **where))
         return None
     if header == names:
         return names
