@@ -375,3 +375,14 @@ def test_counted_nouns() -> None:
     ]
     assert plural(1, "entry", "entries") == "1 entry"
     assert plural(3, "entry", "entries") == "3 entries"
+
+
+def test_sql_json_gives_amounts_as_numbers(built: Path) -> None:
+    pytest.importorskip("duckdb")
+    query = "SELECT id, amount FROM funding_commitments WHERE id IN ('fixture-share-b', 'fixture-yen-fund') ORDER BY id"
+    result = runner.invoke(app, ["sql", query, "--format", "json", "--data", str(built)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == [
+        {"id": "fixture-share-b", "amount": 50000000.5},
+        {"id": "fixture-yen-fund", "amount": 100000000000},
+    ]

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from .models import TABLES_BY_NAME
+from .numbers import as_number
 from .schema import columns
 
 # Format characters that reorder text on screen (bidirectional embeddings, overrides, isolates).
@@ -67,9 +68,18 @@ def as_csv(names: list[str], rows: list[tuple[Any, ...]]) -> str:
 
 
 def as_json(names: list[str], rows: list[tuple[Any, ...]]) -> str:
-    """Rows as a JSON array of objects; decimals as exact text, dates as ISO text."""
+    """Rows as a JSON array of objects; decimals as numbers (exact text past 15 digits), dates as ISO text."""
     objects = [dict(zip(names, row, strict=True)) for row in rows]
-    return json.dumps(objects, indent=2, ensure_ascii=False, default=cell_text)
+    return json.dumps(objects, indent=2, ensure_ascii=False, default=_json_value)
+
+
+def _json_value(value: Any) -> Any:
+    """A value JSON cannot write itself: a decimal as the number that holds it exactly, else as text."""
+    if isinstance(value, Decimal):
+        number = as_number(value)
+        if number is not None:
+            return number
+    return cell_text(value)
 
 
 def summary_columns(table: str) -> list[str]:
