@@ -139,7 +139,7 @@ def test_bytes_do_not_depend_on_the_clock(built: Path, monkeypatch: pytest.Monke
 
 def test_codebook_sheet_covers_every_field(workbook: Path) -> None:
     rows = list(load_workbook(workbook)["codebook"].iter_rows(values_only=True))
-    assert rows[0] == ("table", "field", "type", "required", "description", "allowed values")
+    assert rows[0] == ("table", "field", "type", "required", "description", "allowed values", "coding rules")
     expected = [(t.name, c.name) for t in TABLES for c in columns(t.name)]
     assert [(r[0], r[1]) for r in rows[1:]] == expected
     by_field = {(r[0], r[1]): r for r in rows[1:]}
@@ -147,6 +147,9 @@ def test_codebook_sheet_covers_every_field(workbook: Path) -> None:
     assert by_field[("agreements", "signed")][5] == "YYYY, YYYY-MM or YYYY-MM-DD"
     assert by_field[("agreements", "parent_id")][2] == "slug → agreements"
     assert by_field[("agreements", "id")][3] == "yes"
+    rules = str(by_field[("agreements", "status")][6]).split("\n")
+    assert [rule.split(":")[0] for rule in rules] == ["in_force", "expired", "superseded", "proposed", "unknown"]
+    assert by_field[("agreements", "signed")][6] is None
 
 
 def test_readme_sheet(workbook: Path) -> None:

@@ -136,13 +136,16 @@ def _table_sheet(sheet: Worksheet, name: str, records: list[Record]) -> None:
 
 
 def _codebook_sheet(sheet: Worksheet) -> None:
-    names = ["table", "field", "type", "required", "description", "allowed values"]
+    from .coding import value_rules
+
+    names = ["table", "field", "type", "required", "description", "allowed values", "coding rules"]
     _header(sheet, names)
     for table in TABLES:
         for c in columns(table.name):
+            rules = "\n".join(f"{v}: {rule}" for v, rule in value_rules(c.vocabulary)) if c.vocabulary else ""
             row = [table.name, c.name, type_name(c), "yes" if c.required else "", c.description, allowed_values(c)]
-            sheet.append([escape(v) for v in row])
-    _fit_columns(sheet, [22, 20, 28, 8, 60, 60])
+            sheet.append([escape(v) for v in [*row, rules]])
+    _fit_columns(sheet, [22, 20, 28, 8, 60, 60, 80])
 
 
 def _readme_sheet(sheet: Worksheet, counts: dict[str, int]) -> None:
