@@ -408,7 +408,7 @@ def _check_geojson(cells: _Cells, fmt: str) -> None:
     """A GeoJSON object, or with the ``topojson`` format a TopoJSON topology (see the geojson module)."""
     import pyarrow as pa
 
-    from .geojson import is_geojson, is_topojson
+    from ..geojson import is_geojson, is_topojson
 
     valid, shape = (is_topojson, "a TopoJSON topology") if fmt == "topojson" else (is_geojson, "GeoJSON")
     bad = [v is not None and not valid(_loaded(v)) for v in cells.values.to_pylist()]

@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
+from .cells import Rows, cpu_count
 from .descriptor import Resource
 from .report import Problem, Report, shorten
-from .tablecheck import Rows, cpu_count
 
 
 def as_list(value: Any) -> list[str]:

@@ -3,8 +3,8 @@
 Steps 1–3 work for any Data Package (v2, and v1 descriptors); a package named ``usjst-data``
 also gets the domain rules of the models (step 4). Bad input never raises: it becomes problems.
 This module reads the resources and drives the checks; ``descriptor`` reads and profile-checks the
-descriptor, ``sources`` turns compressed, JSON and inline tables into CSV, ``tablecheck`` parses
-and checks the cells, ``keys`` checks primary, unique and foreign keys, ``problems`` lists the codes.
+descriptor, ``sources`` turns compressed, JSON and inline tables into CSV, ``cells`` parses
+and checks the cells, ``keys`` checks primary, unique and foreign keys, ``codes`` lists the codes.
 """
 
 from __future__ import annotations
@@ -23,13 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import meta, tablecheck
-from .descriptor import FIELDS_MATCH, JsonError, Resource, profile_problems, read_json, read_yaml
-from .errors import PackageError, SeedError
-from .keys import as_list, key_columns, key_definition_problems, key_problems
-from .report import DEFAULT_PER_KIND, Problem, Report, printable, shorten
-from .sources import COMPRESSIONS, JSON_FORMATS, unreadable
-from .tablecheck import (
+from .. import meta
+from ..errors import PackageError, SeedError
+from . import cells
+from .cells import (
     KNOWN_TYPES,
     ColumnResult,
     Dialect,
@@ -46,6 +43,10 @@ from .tablecheck import (
     read_header,
     read_pieces,
 )
+from .descriptor import FIELDS_MATCH, JsonError, Resource, profile_problems, read_json, read_yaml
+from .keys import as_list, key_columns, key_definition_problems, key_problems
+from .report import DEFAULT_PER_KIND, Problem, Report, printable, shorten
+from .sources import COMPRESSIONS, JSON_FORMATS, unreadable
 
 Progress = Callable[[str, int, int], None]  # (resource name, bytes done, bytes total)
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -180,7 +181,7 @@ def validate(path: Path | str | None = None, options: Options | None = None) -> 
     if not report.full:
         key_problems(resources, tables, report)
     if ours and not report.full:
-        from .domain import domain_problems
+        from ..domain import domain_problems
 
         report.extend(domain_problems(tables, {r.name for r in resources}))
     return report
@@ -248,8 +249,8 @@ def _table_resource(path: Path, schema: Any) -> dict[str, Any]:
 
 
 def _validate_seeds(folder: Path, report: Report) -> None:
-    from .rules import check
-    from .seeds import read_seeds
+    from ..rules import check
+    from ..seeds import read_seeds
 
     try:
         data = read_seeds(folder)
@@ -915,7 +916,7 @@ def _read_and_check(
     offset, done = 0, 0
     kept: dict[str, list[pa.ChunkedArray]] = {n: [] for n in names if keep is None or n in keep}
     pieces: Generator[Piece] = read_pieces(path, names, dialect, encoding, missing, feed)
-    if total > tablecheck.PIECE_BYTES:  # a file of one piece is parsed, then checked: nothing to overlap
+    if total > cells.PIECE_BYTES:  # a file of one piece is parsed, then checked: nothing to overlap
         pieces = _ahead(pieces)
     with ThreadPoolExecutor(max_workers=cpu_count()) as pool, contextlib.closing(pieces):
         for piece in pieces:
@@ -992,8 +993,8 @@ def _apply_missing(batch: Any, nulls: dict[str, list[str]], trim: bool) -> Any:
     import pyarrow.compute as pc
 
     columns = []
-    for name, cells in zip(batch.column_names, batch.columns, strict=True):
-        column = pc.utf8_ltrim(cells, characters=" ") if trim else cells
+    for name, values in zip(batch.column_names, batch.columns, strict=True):
+        column = pc.utf8_ltrim(values, characters=" ") if trim else values
         missing = pc.is_in(column, value_set=pa.array(nulls.get(name, [""]), pa.string()))
         columns.append(pc.if_else(missing, pa.scalar(None, pa.string()), column))
     return pa.table(columns, names=batch.column_names)
