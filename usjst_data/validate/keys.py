@@ -10,8 +10,9 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
-from .cells import Rows, cpu_count
+from .cells import Rows
 from .descriptor import Resource
+from .reading import cpu_count
 from .report import Problem, Report, shorten
 
 

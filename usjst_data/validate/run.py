@@ -2,9 +2,7 @@
 
 Steps 1–3 work for any Data Package (v2, and v1 descriptors); a package named ``usjst-data``
 also gets the domain rules of the models (step 4). Bad input never raises: it becomes problems.
-This module reads the resources and drives the checks; ``descriptor`` reads and profile-checks the
-descriptor, ``sources`` turns compressed, JSON and inline tables into CSV, ``cells`` parses
-and checks the cells, ``keys`` checks primary, unique and foreign keys, ``codes`` lists the codes.
+This module reads the resources and drives the checks (the package's docstring maps the others).
 """
 
 from __future__ import annotations
@@ -25,26 +23,11 @@ from typing import Any
 
 from .. import meta
 from ..errors import PackageError, SeedError
-from . import cells
-from .cells import (
-    KNOWN_TYPES,
-    ColumnResult,
-    Dialect,
-    DialectError,
-    Feed,
-    FieldSpec,
-    Piece,
-    Rows,
-    Unparsable,
-    as_number,
-    check_cells,
-    cpu_count,
-    re2_error,
-    read_header,
-    read_pieces,
-)
+from . import reading
+from .cells import KNOWN_TYPES, ColumnResult, FieldSpec, Rows, as_number, check_cells, re2_error
 from .descriptor import FIELDS_MATCH, JsonError, Resource, profile_problems, read_json, read_yaml
 from .keys import as_list, key_columns, key_definition_problems, key_problems
+from .reading import Dialect, DialectError, Feed, Piece, Unparsable, cpu_count, read_header, read_pieces
 from .report import DEFAULT_PER_KIND, Problem, Report, printable, shorten
 from .sources import COMPRESSIONS, JSON_FORMATS, unreadable
 
@@ -916,7 +899,7 @@ def _read_and_check(
     offset, done = 0, 0
     kept: dict[str, list[pa.ChunkedArray]] = {n: [] for n in names if keep is None or n in keep}
     pieces: Generator[Piece] = read_pieces(path, names, dialect, encoding, missing, feed)
-    if total > cells.PIECE_BYTES:  # a file of one piece is parsed, then checked: nothing to overlap
+    if total > reading.PIECE_BYTES:  # a file of one piece is parsed, then checked: nothing to overlap
         pieces = _ahead(pieces)
     with ThreadPoolExecutor(max_workers=cpu_count()) as pool, contextlib.closing(pieces):
         for piece in pieces:
