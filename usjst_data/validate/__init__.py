@@ -1,9 +1,10 @@
 """Validation of a data package: descriptor, files, tables, keys, and for ours the domain rules.
 
 ``run`` reads the resources and drives the checks; ``descriptor`` reads and profile-checks the
-descriptor, ``sources`` turns compressed, JSON and inline tables into CSV, ``reading`` parses a
-CSV table in pieces, ``cells`` checks the cells, ``keys`` checks primary, unique and foreign keys,
-``report`` collects the problems and ``codes`` lists their codes.
+descriptor, ``integrity`` checks a resource's paths, size and hash, ``sources`` turns compressed,
+JSON and inline tables into CSV, ``reading`` parses a CSV table in pieces, ``cells`` checks the
+cells, ``keys`` checks primary, unique and foreign keys, ``report`` collects the problems and
+``codes`` lists their codes.
 
 Importing this package is cheap: the checks load on the first call of ``validate``.
 """

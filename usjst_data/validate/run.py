@@ -12,7 +12,6 @@ import codecs
 import contextlib
 import csv
 import functools
-import hashlib
 import re
 import sys
 from collections.abc import Callable, Generator, Iterator
@@ -26,14 +25,13 @@ from ..errors import PackageError, SeedError
 from . import reading
 from .cells import KNOWN_TYPES, ColumnResult, FieldSpec, Rows, as_number, check_cells, re2_error
 from .descriptor import FIELDS_MATCH, JsonError, Resource, profile_problems, read_json, read_yaml
+from .integrity import CHUNK_BYTES, URL, Integrity, regular_file, resource_files, safe_path
 from .keys import as_list, key_columns, key_definition_problems, key_problems
 from .reading import Dialect, DialectError, Feed, Piece, Unparsable, cpu_count, read_header, read_pieces
 from .report import DEFAULT_PER_KIND, Problem, Report, printable, shorten
 from .sources import COMPRESSIONS, JSON_FORMATS, unreadable
 
 Progress = Callable[[str, int, int], None]  # (resource name, bytes done, bytes total)
-_URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-_HASH_CHUNK = 8 << 20
 
 
 def default_package() -> Path:
@@ -50,7 +48,7 @@ def locate(path: Path | str | None) -> Path:
             raise PackageError(f"the installed package has no data at {shipped}; run `usjst build` in a checkout")
         return shipped
     target = Path(path)
-    if _URL.match(str(path)) and not target.exists():
+    if URL.match(str(path)) and not target.exists():
         raise PackageError(f"{path}: remote packages are not read, by design; download it and give its local path")
     if target.is_dir():
         for name in ("datapackage.json", "datapackage.yaml", "datapackage.yml"):
@@ -244,29 +242,6 @@ def _validate_seeds(folder: Path, report: Report) -> None:
     report.extend(check(data))
 
 
-def _safe_path(relative: Any, base: Path) -> Path | None:
-    """The file a resource path names, or None when it is a URL or would leave the package folder."""
-    if not isinstance(relative, str) or not relative or _URL.match(relative) or "\\" in relative:
-        return None
-    if relative.startswith("/") or ".." in Path(relative).parts:
-        return None
-    full = (base / relative).resolve()  # follows symlinks: one leading out is caught here
-    return full if full.is_relative_to(base.resolve()) else None
-
-
-def _regular_file(path: Path) -> str | None:
-    """Why ``path`` cannot be read as a data file (None when it can): missing, a FIFO, a device, a folder."""
-    import stat
-
-    try:
-        mode = path.stat().st_mode
-    except FileNotFoundError:
-        return "file does not exist"
-    except OSError as exc:
-        return f"cannot open the file: {exc.strerror or exc}"
-    return None if stat.S_ISREG(mode) else "not a regular file (a folder, a FIFO or a device)"
-
-
 def _validate_resources(
     resources: list[Resource], base: Path, report: Report, progress: Progress | None, ours: bool
 ) -> dict[str, Rows]:
@@ -321,16 +296,16 @@ def _validate_resource(
     relative = spec.get("path")
     if relative is None:
         return _validate_inline(resource, report, progress, keep) if "data" in spec else None
-    files = _files(relative if isinstance(relative, list) else [relative], name, base, report)
+    files = resource_files(relative if isinstance(relative, list) else [relative], name, base, report)
     if files is None:
         return None
     parquet = spec.get("parquet")
     if isinstance(parquet, dict) and "path" in parquet:
-        extra = _safe_path(parquet["path"], base)
+        extra = safe_path(parquet["path"], base)
         if extra is None or not extra.is_file():
             report.add(Problem("missing-file", "Parquet copy does not exist", resource=name, file=str(parquet["path"])))
         else:
-            report.extend(_Integrity(parquet, name, str(parquet["path"]), text=False).read([extra]).result())
+            report.extend(Integrity(parquet, name, str(parquet["path"]), text=False).read([extra]).result())
     # Data split over several files is their concatenation: one size and hash, rows in file order.
     shown = " + ".join(part for part, _ in files)
     schema = resource.schema
@@ -340,7 +315,7 @@ def _validate_resource(
     # NUL bytes are looked for in text of encodings where a NUL byte is a NUL character.
     wide = str(spec.get("encoding", "")).lower().replace("_", "-").startswith(("utf-16", "utf-32"))
     text = tabular and compression is None and fmt in TEXT_FORMATS and not wide
-    integrity = _Integrity(spec, name, shown, text=text)
+    integrity = Integrity(spec, name, shown, text=text)
     unread = f"{compression}-compressed" if compression and compression not in COMPRESSIONS else None
     unread = unread or (unreadable(COMPRESSIONS[compression]) if compression else None) or unreadable(fmt)
     unread = unread or (f"in the {fmt} format" if fmt in OTHER_TABLE_FORMATS else None)
@@ -352,7 +327,7 @@ def _validate_resource(
     elif tabular:
         parts = _check_parts(resource, files, fmt, compression, report, progress, keep, integrity) or []
     if integrity.size != sum(full.stat().st_size for _, full in files):  # not every byte was read
-        integrity = _Integrity(spec, name, shown, text=text).read([full for _, full in files])
+        integrity = Integrity(spec, name, shown, text=text).read([full for _, full in files])
     report.extend(integrity.result())
     return Rows.joined(parts) if parts and len(parts) == len(files) else None
 
@@ -365,7 +340,7 @@ def _check_parts(
     report: Report,
     progress: Progress | None,
     keep: set[str] | None,
-    integrity: _Integrity,
+    integrity: Integrity,
 ) -> list[Rows] | None:
     """Check each file of a table in turn; compressed, JSON and Parquet files are first made CSV in a scratch folder."""
     import tempfile
@@ -463,82 +438,6 @@ def _validate_inline(
         return _check_table(path, spec, resource.schema, name, INLINE, report, progress, keep)
 
 
-def _files(paths: list[Any], name: str, base: Path, report: Report) -> list[tuple[str, Path]] | None:
-    """Each path of a resource with the file it names; None (and problems) when one is unsafe or missing."""
-    files = []
-    for relative in paths:
-        shown = shorten(str(relative), 200)
-        try:
-            full = _safe_path(relative, base)
-        except (OSError, ValueError, RuntimeError) as exc:  # a NUL, a name too long, a symlink loop
-            report.add(Problem("missing-file", f"cannot open the file: {exc}", resource=name, file=shown))
-            continue
-        if full is None:
-            message = f"path {shorten(str(relative))!r} is a URL or leaves the package folder (remote data is not read)"
-            report.add(Problem("unsafe-path", message, resource=name, file=shown))
-        elif (reason := _regular_file(full)) is not None:
-            report.add(Problem("missing-file", reason, resource=name, file=shown))
-        else:
-            files.append((str(relative), full))
-    return files if files and len(files) == len(paths) else None
-
-
-class _Integrity:
-    """Size, hash and NUL bytes of a file, from its bytes as they are read."""
-
-    def __init__(self, facts: dict[str, Any], name: str, shown: str, text: bool = True) -> None:
-        self.facts, self.text = facts, text
-        self.where: dict[str, Any] = {"resource": name, "file": shown}
-        self.problems: list[Problem] = []
-        expected = facts.get("hash")
-        self.algorithm, self.digest = "sha256", None
-        if isinstance(expected, str):
-            prefix, _, self.digest = expected.rpartition(":")
-            self.algorithm = prefix.lower() or "md5"
-        try:
-            self.hasher = hashlib.new(self.algorithm)
-            if self.hasher.digest_size == 0:  # shake_128 and shake_256 have no fixed digest
-                raise ValueError(self.algorithm)
-        except (ValueError, TypeError):
-            message = f"unknown hash algorithm {self.algorithm!r}"
-            self.problems.append(Problem("hash-mismatch", message, resource=name, file=shown))
-            self.hasher, self.digest = hashlib.sha256(), None
-        self.size = 0
-        self.nul: int | None = None
-
-    def feed(self, chunk: bytes | bytearray, stop: int | None = None) -> None:
-        """Take the next bytes of the file: ``chunk[:stop]``."""
-        stop = len(chunk) if stop is None else stop
-        if self.digest is not None:
-            self.hasher.update(memoryview(chunk)[:stop])
-        if self.nul is None and (at := chunk.find(b"\x00", 0, stop)) >= 0:
-            self.nul = self.size + at
-        self.size += stop
-
-    def read(self, paths: list[Path]) -> _Integrity:
-        """Feed the whole of each file in turn, read in chunks."""
-        for path in paths:
-            with path.open("rb") as handle:
-                while chunk := handle.read(_HASH_CHUNK):
-                    self.feed(chunk)
-        return self
-
-    def result(self) -> list[Problem]:
-        """The problems found, once every byte was fed."""
-        problems, where = list(self.problems), self.where
-        if self.nul is not None and self.text:
-            problems.append(
-                Problem("encoding-error", f"NUL byte at byte {self.nul}; text files must not contain one", **where)
-            )
-        if isinstance(self.facts.get("bytes"), int) and self.facts["bytes"] != self.size:
-            message = f"descriptor says {self.facts['bytes']} bytes, file has {self.size}"
-            problems.append(Problem("bytes-mismatch", message, **where))
-        if self.digest is not None and self.hasher.hexdigest() != self.digest.lower():
-            message = f"{self.algorithm} of the file differs from the descriptor"
-            problems.append(Problem("hash-mismatch", message, **where))
-        return problems
-
-
 def _schema(schema: Any, base: Path, name: str, report: Report) -> dict[str, Any] | None:
     """A resource's schema, read from its file when given by path; None (a problem says why) when unusable."""
     schema = _referenced(schema, "schema", base, name, report)
@@ -552,10 +451,10 @@ def _referenced(value: Any, what: str, base: Path, name: str, report: Report) ->
     if not isinstance(value, str):
         return value
     try:
-        path = _safe_path(value, base)
+        path = safe_path(value, base)
     except (OSError, ValueError, RuntimeError):  # a NUL, a name too long, a symlink loop
         path = None
-    if path is None or _regular_file(path) is not None:
+    if path is None or regular_file(path) is not None:
         message = f"{what} path {shorten(value)!r} is missing, not a file, a URL or outside the package"
         report.add(Problem("unsafe-path", message, resource=name))
         return None
@@ -780,7 +679,7 @@ def _undecodable(path: Path, encoding: str) -> tuple[int, int, str] | None:
     decoder = codecs.getincrementaldecoder(encoding)()  # a known encoding: _check_table looked it up
     offset, lines = 0, 1
     with path.open("rb") as handle:
-        while chunk := handle.read(_HASH_CHUNK):
+        while chunk := handle.read(CHUNK_BYTES):
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as exc:
