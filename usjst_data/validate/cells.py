@@ -304,6 +304,30 @@ def re2_error(pattern: str) -> str | None:
     return None
 
 
+def field_problems(spec: FieldSpec) -> Iterator[tuple[str, str]]:
+    """(message, code) for each part of a field that cannot be checked; a refused pattern is dropped."""
+    if spec.type not in KNOWN_TYPES:
+        yield f"unknown field type {shorten(spec.type)!r}", "descriptor-error"
+    pattern = spec.constraints.get("pattern")
+    if pattern is not None:
+        try:
+            re.compile(pattern if isinstance(pattern, str) else "(")
+        except (re.error, RecursionError, OverflowError) as exc:
+            yield f"pattern {shorten(pattern)!r} is not a regular expression: {exc}", "descriptor-error"
+            return
+        if (refused := re2_error(pattern)) is not None:
+            del spec.constraints["pattern"]
+            message = (
+                f"pattern {shorten(pattern)!r} needs backtracking ({refused}), which could take for ever on one cell;"
+                " use a pattern without lookarounds or backreferences: the cells were not matched against it"
+            )
+            yield message, "unsupported-pattern"
+    for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        bound = spec.constraints.get(key)
+        if spec.type in ("integer", "number") and bound is not None and as_number(bound) is None:
+            yield f"{key} {shorten(bound)} is not a number", "descriptor-error"
+
+
 def check_cells(table: Rows, spec: FieldSpec, values: pa.ChunkedArray, report: Report, offset: int) -> ColumnResult:
     """Check every cell of one column against its field's type, format and constraints."""
     import pyarrow as pa

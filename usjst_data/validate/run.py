@@ -23,7 +23,7 @@ from typing import Any
 from .. import meta
 from ..errors import PackageError, SeedError
 from . import reading
-from .cells import KNOWN_TYPES, ColumnResult, FieldSpec, Rows, as_number, check_cells, re2_error
+from .cells import ColumnResult, FieldSpec, Rows, check_cells, field_problems
 from .descriptor import FIELDS_MATCH, JsonError, Resource, profile_problems, read_json, read_yaml
 from .integrity import CHUNK_BYTES, URL, Integrity, regular_file, resource_files, safe_path
 from .keys import as_list, key_columns, key_definition_problems, key_problems
@@ -594,34 +594,10 @@ def _fields(schema: dict[str, Any], report: Report, where: dict[str, Any]) -> li
         return None
     broken = False
     for spec in fields:
-        for message, code in _field_problems(spec):
+        for message, code in field_problems(spec):
             report.add(Problem(code, message, field=spec.name, **where))
             broken |= code == "descriptor-error"
     return None if broken else fields
-
-
-def _field_problems(spec: FieldSpec) -> Iterator[tuple[str, str]]:
-    """(message, code) for each part of a field that cannot be checked; a refused pattern is dropped."""
-    if spec.type not in KNOWN_TYPES:
-        yield f"unknown field type {shorten(spec.type)!r}", "descriptor-error"
-    pattern = spec.constraints.get("pattern")
-    if pattern is not None:
-        try:
-            re.compile(pattern if isinstance(pattern, str) else "(")
-        except (re.error, RecursionError, OverflowError) as exc:
-            yield f"pattern {shorten(pattern)!r} is not a regular expression: {exc}", "descriptor-error"
-            return
-        if (refused := re2_error(pattern)) is not None:
-            del spec.constraints["pattern"]
-            message = (
-                f"pattern {shorten(pattern)!r} needs backtracking ({refused}), which could take for ever on one cell;"
-                " use a pattern without lookarounds or backreferences: the cells were not matched against it"
-            )
-            yield message, "unsupported-pattern"
-    for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        bound = spec.constraints.get(key)
-        if spec.type in ("integer", "number") and bound is not None and as_number(bound) is None:
-            yield f"{key} {shorten(bound)} is not a number", "descriptor-error"
 
 
 def _header(path: Path, dialect: Dialect, encoding: str, report: Report, where: dict[str, Any]) -> list[str] | None:
