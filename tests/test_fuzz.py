@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from usjst_data.builder import DATA_DIR, build
-from usjst_data.report import Report
-from usjst_data.validator import validate
+from usjst_data.validate.report import Report
+from usjst_data.validate.run import validate
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 GENERIC = Path(__file__).parent / "fixtures" / "broken" / "enum"
@@ -155,7 +155,7 @@ def test_special_files_are_problems(tmp_path: Path) -> None:
 
 
 def test_a_file_unreadable_mid_run_could_not_be_validated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from usjst_data import tablecheck
+    from usjst_data.validate import reading
 
     (tmp_path / "t.csv").write_text("id,n\n1,x\n")
     (tmp_path / "datapackage.json").write_text(json.dumps({"resources": [_resource()]}))
@@ -163,7 +163,7 @@ def test_a_file_unreadable_mid_run_could_not_be_validated(tmp_path: Path, monkey
     def unreadable(path: Path) -> bytes:
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(tablecheck, "_read_whole", unreadable)
+    monkeypatch.setattr(reading, "_read_whole", unreadable)
     report = validate(tmp_path)
     assert report.counts() == {"io-error": 1}
     assert report.exit_status == 2

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from usjst_data import tablecheck
-from usjst_data.validator import validate
+from usjst_data.validate import reading
+from usjst_data.validate.run import validate
 
 FIELDS = [
     {"name": "id", "type": "string", "constraints": {"required": True}},
@@ -84,7 +84,7 @@ def test_pieces_give_the_report_of_the_whole_file(
         rows = rows[:at] + [(f"{many[0]}{i}", *many[1:]) for i in range(105)] + rows[at:]
     folder = _package(tmp_path_factory.mktemp("pieces"), rows, newline)
     whole = validate(folder)
-    with mock.patch.object(tablecheck, "PIECE_BYTES", piece):
+    with mock.patch.object(reading, "PIECE_BYTES", piece):
         pieces = validate(folder)
     # Kinds are listed in the order they are first met, which depends on the pieces; each kind's
     # problems are in row order either way.
@@ -107,7 +107,7 @@ def test_an_unclosed_quote_early_in_a_big_file_is_bounded(tmp_path: Path) -> Non
     folder = _package(
         tmp_path, [("a", "1", "x", "1")] * 10 + ['b,2,"never closed'] + [("c", "3", "y", "2")] * 400, "\n"
     )
-    with mock.patch.object(tablecheck, "PIECE_BYTES", 64), mock.patch.object(tablecheck, "MAX_RECORD_BYTES", 2048):
+    with mock.patch.object(reading, "PIECE_BYTES", 64), mock.patch.object(reading, "MAX_RECORD_BYTES", 2048):
         report = validate(folder)
     assert [p.message for p in report.problems if p.code == "dialect-error"] == [
         "cannot parse the file: a quoted cell is not closed within 0 MB"

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from usjst_data.problems import CODES, UnknownCodeError, check_codes, markdown, severity
+from usjst_data.validate.codes import CODES, UnknownCodeError, check_codes, markdown, severity
 
 SOURCE = Path(__file__).parents[1] / "usjst_data"
+CATALOGUE = SOURCE / "validate" / "codes.py"
 DOCS = Path(__file__).parents[1] / "docs" / "problems.md"
 # A code where one is written: Problem("code", ...), a pydantic custom error, or a mapping's value.
 EMITTED = re.compile(
@@ -20,8 +21,8 @@ EMITTED = re.compile(
 
 def _emitted() -> set[str]:
     found: set[str] = set()
-    for path in SOURCE.glob("*.py"):
-        if path.name != "problems.py":
+    for path in SOURCE.rglob("*.py"):
+        if path != CATALOGUE:
             found.update(code for match in EMITTED.findall(path.read_text(encoding="utf-8")) for code in match if code)
     return found
 
@@ -33,7 +34,7 @@ def test_every_emitted_code_is_in_the_catalogue() -> None:
 
 
 def test_the_docs_are_generated_from_the_catalogue() -> None:
-    assert DOCS.read_text(encoding="utf-8") == markdown(), "run: python -m usjst_data.problems > docs/problems.md"
+    assert DOCS.read_text(encoding="utf-8") == markdown(), "run: python -m usjst_data.validate.codes > docs/problems.md"
 
 
 def test_severities() -> None:

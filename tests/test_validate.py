@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from usjst_data import tablecheck, validator
 from usjst_data.builder import DATA_DIR
 from usjst_data.cli import app
 from usjst_data.errors import PackageError
-from usjst_data.validator import Options, validate
+from usjst_data.validate import reading, run
+from usjst_data.validate.run import Options, validate
 
 runner = CliRunner()
 
@@ -107,6 +107,15 @@ ALSO = {
     "duplicate-pk": ("foreign-key-error",),
     "not-v2": ("missing-resource",),  # the renamed row no longer defines `space`
 }
+
+
+def test_the_public_function_is_not_shadowed_by_its_package(built: Path) -> None:
+    """``usjst_data.validate`` stays the function once the ``usjst_data.validate`` package is imported."""
+    import usjst_data
+    import usjst_data.validate.run  # loading a submodule must not rebind the name
+
+    assert callable(usjst_data.validate)
+    assert usjst_data.validate(built).valid
 
 
 def test_fixture_package_is_valid(built: Path) -> None:
@@ -216,7 +225,7 @@ def test_a_validator_fault_is_not_reported_as_a_bad_file(tmp_path: Path, monkeyp
     def broken(*args: object) -> None:
         raise IndexError("a fault in the validator")
 
-    monkeypatch.setattr(tablecheck, "_parse", broken)
+    monkeypatch.setattr(reading, "_parse", broken)
     with pytest.raises(IndexError, match="a fault in the validator"):
         validate(folder)
 
@@ -230,7 +239,7 @@ def test_a_value_error_in_a_check_is_not_reported_as_a_bad_file(
     def broken(*args: object) -> None:
         raise ValueError("a fault in a check")
 
-    monkeypatch.setattr(validator, "check_cells", broken)
+    monkeypatch.setattr(run, "check_cells", broken)
     with pytest.raises(ValueError, match="a fault in a check"):
         validate(folder)
 
@@ -251,7 +260,7 @@ def test_stopping_early_leaves_no_thread_or_open_file(tmp_path: Path, monkeypatc
     import threading
 
     folder = _many_pieces(tmp_path / "package")
-    monkeypatch.setattr(tablecheck, "PIECE_BYTES", 256)
+    monkeypatch.setattr(reading, "PIECE_BYTES", 256)
     validate(folder, Options(limit_errors=1))  # warm: imports and pools the first run creates
     threads, files = threading.active_count(), len(os.listdir("/proc/self/fd"))
     for _ in range(50):
@@ -315,7 +324,7 @@ def test_threads_follow_the_cpus_this_process_may_use(monkeypatch: pytest.Monkey
     import os
 
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
-    assert tablecheck.cpu_count() == 1
+    assert reading.cpu_count() == 1
 
 
 def test_a_table_file_on_its_own_with_or_without_a_schema(tmp_path: Path) -> None:
@@ -422,7 +431,7 @@ def test_zipped_package_symlink_member_is_refused(tmp_path: Path) -> None:
 
 
 def test_zipped_package_size_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from usjst_data import sources
+    from usjst_data.validate import sources
 
     monkeypatch.setattr(sources, "MAX_DECOMPRESSED", 1000)
     members = {"datapackage.json": json.dumps(_PACKAGE), "people.csv": "id\n" + "1\n" * 1000}

@@ -12,15 +12,17 @@ from typing import TYPE_CHECKING, Any
 
 from .meta import VERSION as __version__
 
+# Bound here, not lazily: importing the subpackage ``validate`` would otherwise shadow the function.
+from .validate import validate
+
 if TYPE_CHECKING:
     from .builder import build
     from .citing import cite
     from .coverage import stats
     from .errors import PackageError, SeedError, UnknownRecordError, UnknownTableError, UsjstError
     from .loader import load, record, records, tables
-    from .report import Problem, Report
     from .sql import connect
-    from .validator import validate
+    from .validate.report import Problem, Report
 
 __all__ = [
     "PackageError",
@@ -55,10 +57,9 @@ _LAZY = {
     "record": "loader",
     "records": "loader",
     "tables": "loader",
-    "Problem": "report",
-    "Report": "report",
+    "Problem": "validate.report",
+    "Report": "validate.report",
     "stats": "coverage",
-    "validate": "validator",
 }
 
 

@@ -10,13 +10,13 @@ from pydantic import ValidationError
 
 from .models import TABLES, record_key
 from .models import Table as ModelTable
-from .report import Problem
 from .rules import PACKAGE_RULES, check
 from .schema import row_values
 from .seeds import Dataset, model_problems
+from .validate.report import Problem
 
 if TYPE_CHECKING:
-    from .tablecheck import Rows
+    from .validate.cells import Rows
 
 
 def _key(table: ModelTable, cells: dict[str, str | None]) -> str:

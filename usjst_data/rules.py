@@ -19,10 +19,10 @@ from .models import (
     Record,
     record_key,
 )
-from .report import Problem
 from .schema import columns
 from .seeds import Dataset
 from .types import bounds
+from .validate.report import Problem
 
 Rule = Callable[[Dataset], Iterator[Problem]]
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import meta
-from .errors import PackageError
+from .. import meta
+from ..errors import PackageError
 from .report import Problem, printable, shorten
 
 FIELDS_MATCH = ("exact", "equal", "subset", "superset", "partial")

@@ -100,7 +100,7 @@ class Report:
 
     def add_many(self, kind: tuple[str, str, str], problems: list[Problem], total: int) -> None:
         """Record ``total`` problems of one kind, of which ``problems`` are the first ones in full."""
-        from .problems import severity as severity_of
+        from .codes import severity as severity_of
 
         code = kind[1]
         if not self.wants(code) or total == 0:
@@ -140,7 +140,7 @@ class Report:
     @property
     def unchecked(self) -> list[str]:
         """Codes found that mean part of the package could not be checked."""
-        from .problems import CODES
+        from .codes import CODES
 
         return sorted(code for code in self.counts() if code in CODES and not CODES[code].checked)
 

@@ -2,9 +2,7 @@
 
 Steps 1–3 work for any Data Package (v2, and v1 descriptors); a package named ``usjst-data``
 also gets the domain rules of the models (step 4). Bad input never raises: it becomes problems.
-This module reads the resources and drives the checks; ``descriptor`` reads and profile-checks the
-descriptor, ``sources`` turns compressed, JSON and inline tables into CSV, ``tablecheck`` parses
-and checks the cells, ``keys`` checks primary, unique and foreign keys, ``problems`` lists the codes.
+This module reads the resources and drives the checks (the package's docstring maps the others).
 """
 
 from __future__ import annotations
@@ -14,7 +12,6 @@ import codecs
 import contextlib
 import csv
 import functools
-import hashlib
 import re
 import sys
 from collections.abc import Callable, Generator, Iterator
@@ -23,33 +20,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import meta, tablecheck
+from .. import meta
+from ..errors import PackageError, SeedError
+from . import reading
+from .cells import ColumnResult, FieldSpec, Rows, check_cells, field_problems
 from .descriptor import FIELDS_MATCH, JsonError, Resource, profile_problems, read_json, read_yaml
-from .errors import PackageError, SeedError
+from .integrity import CHUNK_BYTES, URL, Integrity, regular_file, resource_files, safe_path
 from .keys import as_list, key_columns, key_definition_problems, key_problems
+from .reading import Dialect, DialectError, Feed, Piece, Unparsable, cpu_count, read_header, read_pieces
 from .report import DEFAULT_PER_KIND, Problem, Report, printable, shorten
 from .sources import COMPRESSIONS, JSON_FORMATS, unreadable
-from .tablecheck import (
-    KNOWN_TYPES,
-    ColumnResult,
-    Dialect,
-    DialectError,
-    Feed,
-    FieldSpec,
-    Piece,
-    Rows,
-    Unparsable,
-    as_number,
-    check_cells,
-    cpu_count,
-    re2_error,
-    read_header,
-    read_pieces,
-)
 
 Progress = Callable[[str, int, int], None]  # (resource name, bytes done, bytes total)
-_URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-_HASH_CHUNK = 8 << 20
 
 
 def default_package() -> Path:
@@ -66,7 +48,7 @@ def locate(path: Path | str | None) -> Path:
             raise PackageError(f"the installed package has no data at {shipped}; run `usjst build` in a checkout")
         return shipped
     target = Path(path)
-    if _URL.match(str(path)) and not target.exists():
+    if URL.match(str(path)) and not target.exists():
         raise PackageError(f"{path}: remote packages are not read, by design; download it and give its local path")
     if target.is_dir():
         for name in ("datapackage.json", "datapackage.yaml", "datapackage.yml"):
@@ -180,7 +162,7 @@ def validate(path: Path | str | None = None, options: Options | None = None) -> 
     if not report.full:
         key_problems(resources, tables, report)
     if ours and not report.full:
-        from .domain import domain_problems
+        from ..domain import domain_problems
 
         report.extend(domain_problems(tables, {r.name for r in resources}))
     return report
@@ -248,8 +230,8 @@ def _table_resource(path: Path, schema: Any) -> dict[str, Any]:
 
 
 def _validate_seeds(folder: Path, report: Report) -> None:
-    from .rules import check
-    from .seeds import read_seeds
+    from ..rules import check
+    from ..seeds import read_seeds
 
     try:
         data = read_seeds(folder)
@@ -258,29 +240,6 @@ def _validate_seeds(folder: Path, report: Report) -> None:
         return
     report.tables.update({name: len(rows) for name, rows in data.tables.items()})
     report.extend(check(data))
-
-
-def _safe_path(relative: Any, base: Path) -> Path | None:
-    """The file a resource path names, or None when it is a URL or would leave the package folder."""
-    if not isinstance(relative, str) or not relative or _URL.match(relative) or "\\" in relative:
-        return None
-    if relative.startswith("/") or ".." in Path(relative).parts:
-        return None
-    full = (base / relative).resolve()  # follows symlinks: one leading out is caught here
-    return full if full.is_relative_to(base.resolve()) else None
-
-
-def _regular_file(path: Path) -> str | None:
-    """Why ``path`` cannot be read as a data file (None when it can): missing, a FIFO, a device, a folder."""
-    import stat
-
-    try:
-        mode = path.stat().st_mode
-    except FileNotFoundError:
-        return "file does not exist"
-    except OSError as exc:
-        return f"cannot open the file: {exc.strerror or exc}"
-    return None if stat.S_ISREG(mode) else "not a regular file (a folder, a FIFO or a device)"
 
 
 def _validate_resources(
@@ -337,16 +296,16 @@ def _validate_resource(
     relative = spec.get("path")
     if relative is None:
         return _validate_inline(resource, report, progress, keep) if "data" in spec else None
-    files = _files(relative if isinstance(relative, list) else [relative], name, base, report)
+    files = resource_files(relative if isinstance(relative, list) else [relative], name, base, report)
     if files is None:
         return None
     parquet = spec.get("parquet")
     if isinstance(parquet, dict) and "path" in parquet:
-        extra = _safe_path(parquet["path"], base)
+        extra = safe_path(parquet["path"], base)
         if extra is None or not extra.is_file():
             report.add(Problem("missing-file", "Parquet copy does not exist", resource=name, file=str(parquet["path"])))
         else:
-            report.extend(_Integrity(parquet, name, str(parquet["path"]), text=False).read([extra]).result())
+            report.extend(Integrity(parquet, name, str(parquet["path"]), text=False).read([extra]).result())
     # Data split over several files is their concatenation: one size and hash, rows in file order.
     shown = " + ".join(part for part, _ in files)
     schema = resource.schema
@@ -356,7 +315,7 @@ def _validate_resource(
     # NUL bytes are looked for in text of encodings where a NUL byte is a NUL character.
     wide = str(spec.get("encoding", "")).lower().replace("_", "-").startswith(("utf-16", "utf-32"))
     text = tabular and compression is None and fmt in TEXT_FORMATS and not wide
-    integrity = _Integrity(spec, name, shown, text=text)
+    integrity = Integrity(spec, name, shown, text=text)
     unread = f"{compression}-compressed" if compression and compression not in COMPRESSIONS else None
     unread = unread or (unreadable(COMPRESSIONS[compression]) if compression else None) or unreadable(fmt)
     unread = unread or (f"in the {fmt} format" if fmt in OTHER_TABLE_FORMATS else None)
@@ -368,7 +327,7 @@ def _validate_resource(
     elif tabular:
         parts = _check_parts(resource, files, fmt, compression, report, progress, keep, integrity) or []
     if integrity.size != sum(full.stat().st_size for _, full in files):  # not every byte was read
-        integrity = _Integrity(spec, name, shown, text=text).read([full for _, full in files])
+        integrity = Integrity(spec, name, shown, text=text).read([full for _, full in files])
     report.extend(integrity.result())
     return Rows.joined(parts) if parts and len(parts) == len(files) else None
 
@@ -381,7 +340,7 @@ def _check_parts(
     report: Report,
     progress: Progress | None,
     keep: set[str] | None,
-    integrity: _Integrity,
+    integrity: Integrity,
 ) -> list[Rows] | None:
     """Check each file of a table in turn; compressed, JSON and Parquet files are first made CSV in a scratch folder."""
     import tempfile
@@ -479,82 +438,6 @@ def _validate_inline(
         return _check_table(path, spec, resource.schema, name, INLINE, report, progress, keep)
 
 
-def _files(paths: list[Any], name: str, base: Path, report: Report) -> list[tuple[str, Path]] | None:
-    """Each path of a resource with the file it names; None (and problems) when one is unsafe or missing."""
-    files = []
-    for relative in paths:
-        shown = shorten(str(relative), 200)
-        try:
-            full = _safe_path(relative, base)
-        except (OSError, ValueError, RuntimeError) as exc:  # a NUL, a name too long, a symlink loop
-            report.add(Problem("missing-file", f"cannot open the file: {exc}", resource=name, file=shown))
-            continue
-        if full is None:
-            message = f"path {shorten(str(relative))!r} is a URL or leaves the package folder (remote data is not read)"
-            report.add(Problem("unsafe-path", message, resource=name, file=shown))
-        elif (reason := _regular_file(full)) is not None:
-            report.add(Problem("missing-file", reason, resource=name, file=shown))
-        else:
-            files.append((str(relative), full))
-    return files if files and len(files) == len(paths) else None
-
-
-class _Integrity:
-    """Size, hash and NUL bytes of a file, from its bytes as they are read."""
-
-    def __init__(self, facts: dict[str, Any], name: str, shown: str, text: bool = True) -> None:
-        self.facts, self.text = facts, text
-        self.where: dict[str, Any] = {"resource": name, "file": shown}
-        self.problems: list[Problem] = []
-        expected = facts.get("hash")
-        self.algorithm, self.digest = "sha256", None
-        if isinstance(expected, str):
-            prefix, _, self.digest = expected.rpartition(":")
-            self.algorithm = prefix.lower() or "md5"
-        try:
-            self.hasher = hashlib.new(self.algorithm)
-            if self.hasher.digest_size == 0:  # shake_128 and shake_256 have no fixed digest
-                raise ValueError(self.algorithm)
-        except (ValueError, TypeError):
-            message = f"unknown hash algorithm {self.algorithm!r}"
-            self.problems.append(Problem("hash-mismatch", message, resource=name, file=shown))
-            self.hasher, self.digest = hashlib.sha256(), None
-        self.size = 0
-        self.nul: int | None = None
-
-    def feed(self, chunk: bytes | bytearray, stop: int | None = None) -> None:
-        """Take the next bytes of the file: ``chunk[:stop]``."""
-        stop = len(chunk) if stop is None else stop
-        if self.digest is not None:
-            self.hasher.update(memoryview(chunk)[:stop])
-        if self.nul is None and (at := chunk.find(b"\x00", 0, stop)) >= 0:
-            self.nul = self.size + at
-        self.size += stop
-
-    def read(self, paths: list[Path]) -> _Integrity:
-        """Feed the whole of each file in turn, read in chunks."""
-        for path in paths:
-            with path.open("rb") as handle:
-                while chunk := handle.read(_HASH_CHUNK):
-                    self.feed(chunk)
-        return self
-
-    def result(self) -> list[Problem]:
-        """The problems found, once every byte was fed."""
-        problems, where = list(self.problems), self.where
-        if self.nul is not None and self.text:
-            problems.append(
-                Problem("encoding-error", f"NUL byte at byte {self.nul}; text files must not contain one", **where)
-            )
-        if isinstance(self.facts.get("bytes"), int) and self.facts["bytes"] != self.size:
-            message = f"descriptor says {self.facts['bytes']} bytes, file has {self.size}"
-            problems.append(Problem("bytes-mismatch", message, **where))
-        if self.digest is not None and self.hasher.hexdigest() != self.digest.lower():
-            message = f"{self.algorithm} of the file differs from the descriptor"
-            problems.append(Problem("hash-mismatch", message, **where))
-        return problems
-
-
 def _schema(schema: Any, base: Path, name: str, report: Report) -> dict[str, Any] | None:
     """A resource's schema, read from its file when given by path; None (a problem says why) when unusable."""
     schema = _referenced(schema, "schema", base, name, report)
@@ -568,10 +451,10 @@ def _referenced(value: Any, what: str, base: Path, name: str, report: Report) ->
     if not isinstance(value, str):
         return value
     try:
-        path = _safe_path(value, base)
+        path = safe_path(value, base)
     except (OSError, ValueError, RuntimeError):  # a NUL, a name too long, a symlink loop
         path = None
-    if path is None or _regular_file(path) is not None:
+    if path is None or regular_file(path) is not None:
         message = f"{what} path {shorten(value)!r} is missing, not a file, a URL or outside the package"
         report.add(Problem("unsafe-path", message, resource=name))
         return None
@@ -711,34 +594,10 @@ def _fields(schema: dict[str, Any], report: Report, where: dict[str, Any]) -> li
         return None
     broken = False
     for spec in fields:
-        for message, code in _field_problems(spec):
+        for message, code in field_problems(spec):
             report.add(Problem(code, message, field=spec.name, **where))
             broken |= code == "descriptor-error"
     return None if broken else fields
-
-
-def _field_problems(spec: FieldSpec) -> Iterator[tuple[str, str]]:
-    """(message, code) for each part of a field that cannot be checked; a refused pattern is dropped."""
-    if spec.type not in KNOWN_TYPES:
-        yield f"unknown field type {shorten(spec.type)!r}", "descriptor-error"
-    pattern = spec.constraints.get("pattern")
-    if pattern is not None:
-        try:
-            re.compile(pattern if isinstance(pattern, str) else "(")
-        except (re.error, RecursionError, OverflowError) as exc:
-            yield f"pattern {shorten(pattern)!r} is not a regular expression: {exc}", "descriptor-error"
-            return
-        if (refused := re2_error(pattern)) is not None:
-            del spec.constraints["pattern"]
-            message = (
-                f"pattern {shorten(pattern)!r} needs backtracking ({refused}), which could take for ever on one cell;"
-                " use a pattern without lookarounds or backreferences: the cells were not matched against it"
-            )
-            yield message, "unsupported-pattern"
-    for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        bound = spec.constraints.get(key)
-        if spec.type in ("integer", "number") and bound is not None and as_number(bound) is None:
-            yield f"{key} {shorten(bound)} is not a number", "descriptor-error"
 
 
 def _header(path: Path, dialect: Dialect, encoding: str, report: Report, where: dict[str, Any]) -> list[str] | None:
@@ -796,7 +655,7 @@ def _undecodable(path: Path, encoding: str) -> tuple[int, int, str] | None:
     decoder = codecs.getincrementaldecoder(encoding)()  # a known encoding: _check_table looked it up
     offset, lines = 0, 1
     with path.open("rb") as handle:
-        while chunk := handle.read(_HASH_CHUNK):
+        while chunk := handle.read(CHUNK_BYTES):
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as exc:
@@ -915,7 +774,7 @@ def _read_and_check(
     offset, done = 0, 0
     kept: dict[str, list[pa.ChunkedArray]] = {n: [] for n in names if keep is None or n in keep}
     pieces: Generator[Piece] = read_pieces(path, names, dialect, encoding, missing, feed)
-    if total > tablecheck.PIECE_BYTES:  # a file of one piece is parsed, then checked: nothing to overlap
+    if total > reading.PIECE_BYTES:  # a file of one piece is parsed, then checked: nothing to overlap
         pieces = _ahead(pieces)
     with ThreadPoolExecutor(max_workers=cpu_count()) as pool, contextlib.closing(pieces):
         for piece in pieces:
@@ -992,8 +851,8 @@ def _apply_missing(batch: Any, nulls: dict[str, list[str]], trim: bool) -> Any:
     import pyarrow.compute as pc
 
     columns = []
-    for name, cells in zip(batch.column_names, batch.columns, strict=True):
-        column = pc.utf8_ltrim(cells, characters=" ") if trim else cells
+    for name, values in zip(batch.column_names, batch.columns, strict=True):
+        column = pc.utf8_ltrim(values, characters=" ") if trim else values
         missing = pc.is_in(column, value_set=pa.array(nulls.get(name, [""]), pa.string()))
         columns.append(pc.if_else(missing, pa.scalar(None, pa.string()), column))
     return pa.table(columns, names=batch.column_names)
