@@ -199,7 +199,7 @@ def checking_seconds(descriptor: Path) -> float:
     import pyarrow.compute
     import pyarrow.csv  # noqa: F401
 
-    from usjst_data.validate.run import validate
+    from usjst_data.validation.run import validate
 
     start = time.perf_counter()
     validate(descriptor)
@@ -309,7 +309,7 @@ def main() -> None:
     parser.add_argument("--measure", nargs=2, metavar=("WHAT", "DESCRIPTOR"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
-        from usjst_data.validate.run import lean_process
+        from usjst_data.validation.run import lean_process
 
         lean_process()  # as `usjst validate` does: the same imports for both measurements
         what, descriptor = args.measure

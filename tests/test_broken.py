@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from usjst_data.builder import build
 from usjst_data.cli import app
-from usjst_data.validate.codes import CODES
+from usjst_data.validation.codes import CODES
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"

@@ -13,10 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from usjst_data.validate import keys as key_checks
-from usjst_data.validate.cells import TYPE_PATTERNS, FieldSpec, Rows, calendar_dates, check_cells, real_dates
-from usjst_data.validate.keys import _duplicates
-from usjst_data.validate.report import Report
+from usjst_data.validation import keys as key_checks
+from usjst_data.validation.cells import TYPE_PATTERNS, FieldSpec, Rows, calendar_dates, check_cells, real_dates
+from usjst_data.validation.keys import _duplicates
+from usjst_data.validation.report import Report
 
 
 def _problems(spec: dict[str, Any], values: list[str | None]) -> list[tuple[str, int | None, str | None]]:

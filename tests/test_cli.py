@@ -16,7 +16,7 @@ from usjst_data.builder import build
 from usjst_data.cli import app, plot_app
 from usjst_data.models import TABLES_BY_NAME
 from usjst_data.schema import table_schema
-from usjst_data.validate.run import validate
+from usjst_data.validation.run import validate
 
 runner = CliRunner()
 COMMANDS = ["validate", "build", "tables", "show", "stats", "sql", "export", "serve", "cite", "schema", "plot timeline"]

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from usjst_data.builder import DATA_DIR, build
-from usjst_data.validate.report import Report
-from usjst_data.validate.run import validate
+from usjst_data.validation.report import Report
+from usjst_data.validation.run import validate
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 GENERIC = Path(__file__).parent / "fixtures" / "broken" / "enum"
@@ -155,7 +155,7 @@ def test_special_files_are_problems(tmp_path: Path) -> None:
 
 
 def test_a_file_unreadable_mid_run_could_not_be_validated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from usjst_data.validate import reading
+    from usjst_data.validation import reading
 
     (tmp_path / "t.csv").write_text("id,n\n1,x\n")
     (tmp_path / "datapackage.json").write_text(json.dumps({"resources": [_resource()]}))

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from usjst_data.validate import reading
-from usjst_data.validate.run import validate
+from usjst_data.validation import reading
+from usjst_data.validation.run import validate
 
 FIELDS = [
     {"name": "id", "type": "string", "constraints": {"required": True}},

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from usjst_data.validate.codes import CODES, UnknownCodeError, check_codes, markdown, severity
+from usjst_data.validation.codes import CODES, UnknownCodeError, check_codes, markdown, severity
 
 SOURCE = Path(__file__).parents[1] / "usjst_data"
 CATALOGUE = SOURCE / "validate" / "codes.py"
@@ -34,7 +34,9 @@ def test_every_emitted_code_is_in_the_catalogue() -> None:
 
 
 def test_the_docs_are_generated_from_the_catalogue() -> None:
-    assert DOCS.read_text(encoding="utf-8") == markdown(), "run: python -m usjst_data.validate.codes > docs/problems.md"
+    assert DOCS.read_text(encoding="utf-8") == markdown(), (
+        "run: python -m usjst_data.validation.codes > docs/problems.md"
+    )
 
 
 def test_severities() -> None:

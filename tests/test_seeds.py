@@ -13,7 +13,7 @@ from usjst_data.cli import app
 from usjst_data.errors import SeedError
 from usjst_data.models import TABLES
 from usjst_data.seeds import MAX_DEPTH, MAX_SEED_BYTES, Dataset, read_seeds
-from usjst_data.validate.report import Problem
+from usjst_data.validation.report import Problem
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 

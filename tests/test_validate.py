@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 from usjst_data.builder import DATA_DIR
 from usjst_data.cli import app
 from usjst_data.errors import PackageError
-from usjst_data.validate import reading, run
-from usjst_data.validate.run import Options, validate
+from usjst_data.validation import reading, run
+from usjst_data.validation.run import Options, validate
 
 runner = CliRunner()
 
@@ -107,15 +107,6 @@ ALSO = {
     "duplicate-pk": ("foreign-key-error",),
     "not-v2": ("missing-resource",),  # the renamed row no longer defines `space`
 }
-
-
-def test_the_public_function_is_not_shadowed_by_its_package(built: Path) -> None:
-    """``usjst_data.validate`` stays the function once the ``usjst_data.validate`` package is imported."""
-    import usjst_data
-    import usjst_data.validate.run  # loading a submodule must not rebind the name
-
-    assert callable(usjst_data.validate)
-    assert usjst_data.validate(built).valid
 
 
 def test_fixture_package_is_valid(built: Path) -> None:
@@ -431,7 +422,7 @@ def test_zipped_package_symlink_member_is_refused(tmp_path: Path) -> None:
 
 
 def test_zipped_package_size_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from usjst_data.validate import sources
+    from usjst_data.validation import sources
 
     monkeypatch.setattr(sources, "MAX_DECOMPRESSED", 1000)
     members = {"datapackage.json": json.dumps(_PACKAGE), "people.csv": "id\n" + "1\n" * 1000}

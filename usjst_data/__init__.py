@@ -12,9 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from .meta import VERSION as __version__
 
-# Bound here, not lazily: importing the subpackage ``validate`` would otherwise shadow the function.
-from .validate import validate
-
 if TYPE_CHECKING:
     from .builder import build
     from .citing import cite
@@ -22,7 +19,8 @@ if TYPE_CHECKING:
     from .errors import PackageError, SeedError, UnknownRecordError, UnknownTableError, UsjstError
     from .loader import load, record, records, tables
     from .sql import connect
-    from .validate.report import Problem, Report
+    from .validation import validate
+    from .validation.report import Problem, Report
 
 __all__ = [
     "PackageError",
@@ -57,8 +55,9 @@ _LAZY = {
     "record": "loader",
     "records": "loader",
     "tables": "loader",
-    "Problem": "validate.report",
-    "Report": "validate.report",
+    "Problem": "validation.report",
+    "Report": "validation.report",
+    "validate": "validation",
     "stats": "coverage",
 }
 

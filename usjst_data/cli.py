@@ -19,12 +19,12 @@ from typer.core import TyperGroup
 from .errors import UsjstError, require
 from .formats import ExportFormat, SchemaFormat
 from .meta import VERSION
-from .validate.report import DEFAULT_PER_KIND, Problem, Report, printable
+from .validation.report import DEFAULT_PER_KIND, Problem, Report, printable
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from .validate.run import Progress
+    from .validation.run import Progress
 
 DEFAULT_SHOWN = 20
 USAGE_ERROR = 2
@@ -207,9 +207,9 @@ def validate(
 
     Exit status: 0 valid, 1 invalid, 2 could not validate (see docs/problems.md).
     """
-    from .validate.codes import UnknownCodeError, check_codes
-    from .validate.run import Options
-    from .validate.run import validate as run
+    from .validation.codes import UnknownCodeError, check_codes
+    from .validation.run import Options
+    from .validation.run import validate as run
 
     try:
         picked, skipped = check_codes(frozenset(pick or ())), check_codes(frozenset(skip or ()))
@@ -459,7 +459,7 @@ def schema(
 def main() -> None:
     """Entry point of the ``usjst`` console script."""
     if sys.argv[1:2] == ["validate"]:
-        from .validate.run import lean_process
+        from .validation.run import lean_process
 
         lean_process()
     app(prog_name="usjst")

@@ -13,10 +13,10 @@ from .models import Table as ModelTable
 from .rules import PACKAGE_RULES, check
 from .schema import row_values
 from .seeds import Dataset, model_problems
-from .validate.report import Problem
+from .validation.report import Problem
 
 if TYPE_CHECKING:
-    from .validate.cells import Rows
+    from .validation.cells import Rows
 
 
 def _key(table: ModelTable, cells: dict[str, str | None]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .validate.report import Problem
+    from .validation.report import Problem
 
 
 class UsjstError(Exception):

@@ -22,7 +22,7 @@ from .models import (
 from .schema import columns
 from .seeds import Dataset
 from .types import bounds
-from .validate.report import Problem
+from .validation.report import Problem
 
 Rule = Callable[[Dataset], Iterator[Problem]]
 

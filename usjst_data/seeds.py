@@ -25,7 +25,7 @@ from yaml.reader import ReaderError
 
 from .errors import SeedError
 from .models import TABLES, TABLES_BY_NAME, Record, Table, record_key
-from .validate.report import Problem, shorten
+from .validation.report import Problem, shorten
 
 # Keys under which a seed record carries rows of another table: its citations, a discrepancy's values.
 _CITE_KEY = "cite"

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from usjst_data.validate.report import Report
-from usjst_data.validate.run import Options, validate
+from usjst_data.validation.report import Report
+from usjst_data.validation.run import Options, validate
 
 Found = list[tuple[str, int | None, str | None, str]]  # code, row, field, message
 Check = Callable[..., Found]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import Check, Validate
 
-from usjst_data.validate.run import Options
+from usjst_data.validation.run import Options
 
 ID = {"name": "id", "type": "integer"}
 

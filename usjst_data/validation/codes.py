@@ -2,7 +2,7 @@
 
 Every problem a validation reports has one of these codes. The CLI checks ``--pick``/``--skip``
 against it, a report knows each code's severity from it (even for problems only counted), and
-``docs/problems.md`` is generated from it (``python -m usjst_data.validate.codes``).
+``docs/problems.md`` is generated from it (``python -m usjst_data.validation.codes``).
 """
 
 from __future__ import annotations
@@ -169,7 +169,7 @@ def markdown() -> str:
         "# Problem codes",
         "",
         "Every problem `usjst validate` reports carries one of these codes (generated from",
-        "`usjst_data/validate/codes.py` by `python -m usjst_data.validate.codes > docs/problems.md`).",
+        "`usjst_data/validation/codes.py` by `python -m usjst_data.validation.codes > docs/problems.md`).",
         "Exit status: 0 valid, 1 invalid, 2 could not validate (an error marked *not checked* below, alone).",
         "",
         "| Code | Title | Severity | Meaning |",
