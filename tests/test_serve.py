@@ -6,6 +6,8 @@ import socket
 import subprocess
 import sys
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,16 +27,29 @@ def _get(url: str, timeout: float = 10) -> str:
         return text
 
 
+@contextmanager
+def _server(
+    command: list[str], log: Path, announces_on_stderr: bool = False
+) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """Start a server, yield it with the first line it announces, then stop it and close its streams."""
+    with log.open("w") as other:
+        pipes = (other, subprocess.PIPE) if announces_on_stderr else (subprocess.PIPE, other)
+        server = subprocess.Popen(command, stdout=pipes[0], stderr=pipes[1], text=True)
+        stream = server.stderr if announces_on_stderr else server.stdout
+        assert stream is not None
+        try:
+            yield server, stream.readline()
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+            stream.close()
+
+
 def test_serve_announces_a_live_url_and_shows_tables_views_and_citations(built: Path, tmp_path: Path) -> None:
     code = "import sys; from pathlib import Path; from usjst_data.serve import serve; "
     code += "serve(port=0, data_dir=Path(sys.argv[1]), on_ready=lambda url: print(url, flush=True))"
-    log = (tmp_path / "server.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-c", code, str(built / DATA_DIR)], stdout=subprocess.PIPE, stderr=log, text=True
-    )
-    try:
-        assert server.stdout is not None
-        base = server.stdout.readline().strip()
+    with _server([sys.executable, "-c", code, str(built / DATA_DIR)], tmp_path / "server.log") as (server, line):
+        base = line.strip()
         assert re.fullmatch(r"http://127\.0\.0\.1:[0-9]+/usjst", base), (tmp_path / "server.log").read_text()
         assert not base.endswith(":0/usjst")
         # The port is bound before the URL is announced: the first request needs no retry loop.
@@ -61,33 +76,16 @@ def test_serve_announces_a_live_url_and_shows_tables_views_and_citations(built: 
         cited = json.loads(_get(f"{base}/record_citations.json?{query}&_shape=array"))
         assert [(r["source_id"], r["locator"]) for r in cited] == [("doc-a", "§ Money")]
         assert "Sources of this record" not in _get(f"{base}/sources/doc-a")  # sources are not cited
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
-        if server.stdout is not None:
-            server.stdout.close()
     assert server.returncode == 0  # SIGTERM stops Datasette and serve() returns, removing its temporary export
 
 
 def test_cli_prints_the_bound_port(tmp_path: Path) -> None:
-    log = (tmp_path / "out.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "usjst_data", "serve", "--port", "0"], stdout=log, stderr=subprocess.PIPE, text=True
-    )
-    try:
-        assert server.stderr is not None
-        line = server.stderr.readline()
+    command = [sys.executable, "-m", "usjst_data", "serve", "--port", "0"]
+    with _server(command, tmp_path / "out.log", announces_on_stderr=True) as (_, line):
         found = re.fullmatch(r"serving (http://127\.0\.0\.1:([0-9]+)/usjst) \(Ctrl-C to stop\)\n", line)
         assert found, line
         assert int(found.group(2)) > 0
         assert "High-Level Committee" in _get(f"{found.group(1)}/dialogues", timeout=STARTUP_SECONDS)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
-        if server.stderr is not None:
-            server.stderr.close()
 
 
 def test_port_in_use_is_an_error(built: Path) -> None:
