@@ -165,7 +165,7 @@ def generate(folder: Path, rows: int, dirty: bool) -> dict[tuple[str, int], str]
 def settle(folder: Path) -> None:
     """Flush the freshly written files to disk and read them once, so that no run pays for that."""
     os.sync()
-    for path in folder.iterdir():
+    for path in (p for p in folder.rglob("*") if p.is_file()):
         with path.open("rb") as handle:
             while handle.read(1 << 24):
                 pass

@@ -160,10 +160,10 @@ def test_a_file_unreadable_mid_run_could_not_be_validated(tmp_path: Path, monkey
     (tmp_path / "t.csv").write_text("id,n\n1,x\n")
     (tmp_path / "datapackage.json").write_text(json.dumps({"resources": [_resource()]}))
 
-    def unreadable(path: Path) -> bytes:
+    def unreadable(path: Path) -> reading.Source:
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(reading, "_read_whole", unreadable)
+    monkeypatch.setattr(reading.Source, "open", unreadable)
     report = validate(tmp_path)
     assert report.counts() == {"io-error": 1}
     assert report.exit_status == 2

@@ -141,11 +141,14 @@ def profile_problems(descriptor: Any, shown: str) -> Iterator[Problem]:
     formats = jsonschema.FormatChecker(formats=())
     formats.checks("date-time", raises=ValueError)(_is_date_time)
     formats.checks("email")(lambda value: not isinstance(value, str) or _EMAIL.fullmatch(value) is not None)
+    fields = _fields_schema(profile)
+    field_profile = dict(fields["items"])
+    fields["items"] = {}  # fields are checked one shape at a time, below
     validator = jsonschema.Draft7Validator(profile, format_checker=formats)
-    reduced, owners = _distinct_fields(descriptor)
     reported: set[str] = set()
     try:
-        found = [(path, error) for error in validator.iter_errors(reduced) for path in _places(error, owners)]
+        found = [(list(error.absolute_path), error) for error in validator.iter_errors(descriptor)]
+        found += _field_errors(descriptor, jsonschema.Draft7Validator(field_profile, format_checker=formats))
     except RecursionError:
         yield Problem("descriptor-error", "descriptor is nested too deeply to check", file=shown)
         return
@@ -154,6 +157,39 @@ def profile_problems(descriptor: Any, shown: str) -> Iterator[Problem]:
         if pointer not in reported:  # one problem per place: the first error says what is wrong there
             reported.add(pointer)
             yield Problem("descriptor-error", _schema_message(error), file=shown, field=pointer)
+
+
+def _fields_schema(profile: dict[str, Any]) -> dict[str, Any]:
+    """The part of the profile that checks a table schema's ``fields``."""
+    resource = profile["properties"]["resources"]["items"]["properties"]
+    fields: dict[str, Any] = resource["schema"]["properties"]["fields"]
+    return fields
+
+
+def _field_errors(descriptor: Any, validator: Any) -> list[tuple[list[Any], Any]]:
+    """The profile's errors in every field of every inline schema, each distinct field shape checked once.
+
+    A package of many tables, or a table of many columns, has a handful of field shapes, and the
+    field profile is the slow part of the check. A shape is a field with its name aside: the
+    profile only asks a name to be a string, so fields that differ in name alone get the same errors.
+    """
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        return []
+    errors: dict[str, list[Any]] = {}
+    found = []
+    for i, resource in enumerate(descriptor["resources"]):
+        schema = resource.get("schema") if isinstance(resource, dict) else None
+        if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
+            continue
+        for j, field in enumerate(schema["fields"]):
+            named = isinstance(field, dict) and isinstance(field.get("name"), str)
+            shape = {**field, "name": "field"} if named else field
+            key = json.dumps(shape, sort_keys=True, default=str)
+            if key not in errors:
+                errors[key] = list(validator.iter_errors(shape))
+            where = ["resources", i, "schema", "fields", j]
+            found += [([*where, *error.absolute_path], error) for error in errors[key]]
+    return found
 
 
 _ITEM_TYPES = ["string", "integer", "boolean", "number", "datetime", "date", "time"]
@@ -180,9 +216,8 @@ def _profile() -> dict[str, Any]:
                 mend(value)
 
     mend(profile)
-    resource = profile["properties"]["resources"]["items"]["properties"]
-    resource["dialect"]["type"] = ["string", "object"]
-    fields = resource["schema"]["properties"]["fields"]["items"]
+    profile["properties"]["resources"]["items"]["properties"]["dialect"]["type"] = ["string", "object"]
+    fields = _fields_schema(profile)["items"]
     fields["oneOf"].append(
         {
             "type": "object",
@@ -214,48 +249,6 @@ def _dispatch_on_type(branches: list[dict[str, Any]]) -> list[dict[str, Any]]:
     untyped = branches[types.index("string")]
     rules.append({"if": {"not": {"required": ["type"]}}, "then": untyped})
     return rules
-
-
-Owners = dict[tuple[int, int], list[int]]  # (resource, distinct field) -> the fields of that shape
-
-
-def _distinct_fields(descriptor: Any) -> tuple[Any, Owners]:
-    """The descriptor with each schema's fields reduced to their distinct shapes (names aside).
-
-    A table of 100,000 columns has a handful of field shapes: the profile, whose field schema is
-    slow to check, checks each shape once. ``owners`` maps each shape back to its fields.
-    """
-    owners: Owners = {}
-    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
-        return descriptor, owners
-    resources = []
-    for i, resource in enumerate(descriptor["resources"]):
-        schema = resource.get("schema") if isinstance(resource, dict) else None
-        if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list) or len(schema["fields"]) <= 64:
-            resources.append(resource)  # few fields: checked as written, so messages quote their names
-            continue
-        shapes: dict[str, int] = {}
-        fields: list[Any] = []
-        for j, field in enumerate(schema["fields"]):
-            named = isinstance(field, dict) and isinstance(field.get("name"), str)
-            shape = {**field, "name": "field"} if named else field
-            key = json.dumps(shape, sort_keys=True, default=str)
-            if key not in shapes:
-                shapes[key] = len(fields)
-                fields.append(shape)
-            owners.setdefault((i, shapes[key]), []).append(j)
-        resources.append({**resource, "schema": {**schema, "fields": fields}})
-    return {**descriptor, "resources": resources}, owners
-
-
-def _places(error: Any, owners: Owners) -> list[list[Any]]:
-    """Where an error of the reduced descriptor is in the real one: at every field of its shape."""
-    path = list(error.absolute_path)
-    if len(path) > 4 and path[0] == "resources" and path[2:4] == ["schema", "fields"]:
-        fields = owners.get((path[1], path[4]))
-        if fields is not None:
-            return [[*path[:4], j, *path[5:]] for j in fields]
-    return [path]
 
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")

@@ -6,6 +6,7 @@ memory stays bounded; cells stay strings, for the checks in ``cells`` to show th
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import itertools
@@ -126,11 +127,45 @@ def _check_utf8(data: Any) -> None:
         raise NotUtf8Error from None
 
 
-def read_header(path: Path, dialect: Dialect, encoding: str) -> list[str] | None:
+HEAD_BYTES = 1 << 20  # the header is read from the first MiB of the file
+
+
+@dataclass
+class Source:
+    """A file to read as a table: its path and size, and its bytes when it is small enough to read once.
+
+    A package of many small files then opens each one once, for its byte-order mark, header, rows
+    and hash together.
+    """
+
+    path: Path
+    size: int
+    data: bytes | None = None
+
+    @classmethod
+    def open(cls, path: Path) -> Source:
+        """The file, read whole when it is no bigger than a piece."""
+        size = path.stat().st_size
+        if size > PIECE_BYTES:
+            return cls(path, size)
+        with path.open("rb") as handle:
+            data = handle.read(PIECE_BYTES + 1)
+        # It may have changed since its size was taken: then it is read like a big file.
+        return cls(path, len(data), data) if len(data) <= PIECE_BYTES else cls(path, path.stat().st_size)
+
+    def head(self, size: int) -> bytes:
+        """The file's first ``size`` bytes (fewer when it is shorter)."""
+        if self.data is not None:
+            return self.data[:size]
+        with self.path.open("rb") as handle:
+            return handle.read(size)
+
+
+def read_header(source: Source, dialect: Dialect, encoding: str) -> list[str] | None:
     """The labels: the first record of the file, or the header rows' cells joined, parsed with Python's
     csv module (None for an empty file)."""
-    with path.open(encoding=encoding, errors="replace", newline="") as handle:
-        first = handle.read(1 << 20).lstrip("\ufeff")
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    first = decoder.decode(source.head(HEAD_BYTES)).lstrip("\ufeff")
     reader = csv.reader(
         io.StringIO(first, newline=""),  # lines may end in CR alone
         delimiter=dialect.delimiter,
@@ -184,7 +219,7 @@ Feed = Callable[[bytes | bytearray, int | None], None]  # takes each run of the 
 
 
 def read_pieces(
-    path: Path, names: list[str], dialect: Dialect, encoding: str, missing: list[str], feed: Feed | None = None
+    source: Source, names: list[str], dialect: Dialect, encoding: str, missing: list[str], feed: Feed | None = None
 ) -> Generator[Piece]:
     """Parse a file as string columns, in pieces of about PIECE_BYTES cut between records.
 
@@ -194,7 +229,7 @@ def read_pieces(
     reading it again).
     """
     try:
-        yield from _read_pieces(path, names, dialect, encoding, missing, feed)
+        yield from _read_pieces(source, names, dialect, encoding, missing, feed)
     except Exception as exc:
         import pyarrow as pa
 
@@ -227,13 +262,13 @@ class _Cut:
 
 
 def _read_pieces(
-    path: Path, names: list[str], dialect: Dialect, encoding: str, missing: list[str], feed: Feed | None
+    source: Source, names: list[str], dialect: Dialect, encoding: str, missing: list[str], feed: Feed | None
 ) -> Iterator[Piece]:
     workers = min(cpu_count(), PARSERS)
     record = dialect.header_rows  # records before the piece, counting the header
     spare: list[bytearray] = []  # buffers of parsed pieces, to read the next ones into
     pending: deque[tuple[Future[Piece], _Cut, int]] = deque()
-    cuts = _pieces(path, dialect, encoding, feed or _ignore, spare)
+    cuts = _pieces(source, dialect, encoding, feed or _ignore, spare)
     first = True
 
     def parse(cut: _Cut, header: int) -> Piece:
@@ -271,7 +306,7 @@ def _read_pieces(
         record = piece.number_rows(record)
         return piece
 
-    if path.stat().st_size <= PIECE_BYTES:  # one piece: parsed in this thread, no pool to start
+    if source.data is not None:  # one piece: parsed in this thread, no pool to start
         cut = next(cuts)
         piece = parse(cut, dialect.header_rows)
         piece.number_rows(record)
@@ -329,7 +364,7 @@ def _ignore(chunk: bytes | bytearray, stop: int | None) -> None:
     """A feed that keeps nothing."""
 
 
-def _pieces(path: Path, dialect: Dialect, encoding: str, feed: Feed, spare: list[bytearray]) -> Iterator[_Cut]:
+def _pieces(source: Source, dialect: Dialect, encoding: str, feed: Feed, spare: list[bytearray]) -> Iterator[_Cut]:
     """The file's bytes in pieces that end between two records, as far as quotes tell (see _MARK).
 
     A newline ends a record when the quotes before it are balanced; that holds for UTF-8 and for
@@ -337,8 +372,8 @@ def _pieces(path: Path, dialect: Dialect, encoding: str, feed: Feed, spare: list
     newline balances the quotes, the piece ends at its last newline, and the mark tells whether
     that was right. Buffers put in ``spare`` are read into again once their bytes are fed.
     """
-    if not _is_utf8(encoding) or dialect.escape_char or path.stat().st_size <= PIECE_BYTES:
-        whole = _read_whole(path)
+    if not _is_utf8(encoding) or dialect.escape_char or source.data is not None:
+        whole = _read_whole(source.path) if source.data is None else source.data
         feed(whole, None)
         yield _Cut(_py_buffer(whole), len(whole), None, False)
         return
@@ -347,7 +382,7 @@ def _pieces(path: Path, dialect: Dialect, encoding: str, feed: Feed, spare: list
     line_end: bytes | None = None
     fed: dict[int, Future[None]] = {}
     # The bytes are fed (hashed) in a thread, in order, while pieces are parsed.
-    with path.open("rb") as handle, ThreadPoolExecutor(max_workers=1) as feeding:
+    with source.path.open("rb") as handle, ThreadPoolExecutor(max_workers=1) as feeding:
         while True:
             data = _buffer(spare, fed, len(carry) + PIECE_BYTES + len(_MARK))
             data[: len(carry)] = carry
@@ -422,8 +457,10 @@ def _parse(
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
+    # The piece is one block: no cell can straddle two, and a wide table is parsed faster and in
+    # less memory than in blocks (the parser holds about 8 KB a column for each block).
     read = pacsv.ReadOptions(
-        column_names=names, skip_rows=header, encoding=encoding, use_threads=False, block_size=1 << 20
+        column_names=names, skip_rows=header, encoding=encoding, use_threads=False, block_size=data.size + 1
     )
     parse = pacsv.ParseOptions(
         delimiter=dialect.delimiter,
@@ -441,12 +478,4 @@ def _parse(
         strings_can_be_null=True,
         quoted_strings_can_be_null=True,
     )
-    try:
-        return pacsv.read_csv(pa.BufferReader(data), read_options=read, parse_options=parse, convert_options=convert)
-    except pa.ArrowInvalid as exc:
-        if "straddl" not in str(exc):
-            raise
-        # A cell larger than a parse block (a multi-megabyte cell): parse the piece as one block.
-        read.block_size = data.size + 1
-        invalid.rows.clear()
-        return pacsv.read_csv(pa.BufferReader(data), read_options=read, parse_options=parse, convert_options=convert)
+    return pacsv.read_csv(pa.BufferReader(data), read_options=read, parse_options=parse, convert_options=convert)

@@ -12,6 +12,7 @@ import codecs
 import contextlib
 import csv
 import functools
+import json
 import re
 import sys
 from collections.abc import Callable, Generator, Iterator
@@ -22,12 +23,11 @@ from typing import Any
 
 from .. import meta
 from ..errors import PackageError, SeedError
-from . import reading
 from .cells import ColumnResult, FieldSpec, Rows, check_cells, field_problems
 from .descriptor import FIELDS_MATCH, JsonError, Resource, profile_problems, read_json, read_yaml
 from .integrity import CHUNK_BYTES, URL, Integrity, regular_file, resource_files, safe_path
 from .keys import as_list, key_columns, key_definition_problems, key_problems
-from .reading import Dialect, DialectError, Feed, Piece, Unparsable, cpu_count, read_header, read_pieces
+from .reading import Dialect, DialectError, Feed, Piece, Source, Unparsable, cpu_count, read_header, read_pieces
 from .report import DEFAULT_PER_KIND, Problem, Report, printable, shorten
 from .sources import COMPRESSIONS, JSON_FORMATS, unreadable
 
@@ -488,9 +488,8 @@ def _check_table(
     dialect = _dialect(resource, report, where)
     if encoding is None or dialect is None:
         return None
-    with path.open("rb") as handle:
-        leading = handle.read(3)
-    if leading == b"\xef\xbb\xbf":
+    source = Source.open(path)
+    if source.head(3) == b"\xef\xbb\xbf":
         report.add(
             Problem(
                 "byte-order-mark",
@@ -502,7 +501,7 @@ def _check_table(
         )
     missing: list[str] = [""]
     if schema is None:
-        fields = _untyped_fields(path, dialect, encoding, report, where)
+        fields = _untyped_fields(source, dialect, encoding, report, where)
         if fields is None:
             return None
         order = [f.name for f in fields]
@@ -513,7 +512,7 @@ def _check_table(
         names = [f.name for f in fields]
         match = schema.get("fieldsMatch", "exact")
         match = match if match in FIELDS_MATCH else "exact"  # the profile check reports another value
-        header = _header_order(path, dialect, encoding, names, match, report, where) if dialect.header else names
+        header = _header_order(source, dialect, encoding, names, match, report, where) if dialect.header else names
         if header is None:
             return None
         order = header
@@ -530,7 +529,7 @@ def _check_table(
     table = Rows(name=name, file=shown, first_row=dialect.header_rows + 1)
     try:
         _read_and_check(
-            path,
+            source,
             order,
             fields,
             dialect,
@@ -600,10 +599,10 @@ def _fields(schema: dict[str, Any], report: Report, where: dict[str, Any]) -> li
     return None if broken else fields
 
 
-def _header(path: Path, dialect: Dialect, encoding: str, report: Report, where: dict[str, Any]) -> list[str] | None:
+def _header(source: Source, dialect: Dialect, encoding: str, report: Report, where: dict[str, Any]) -> list[str] | None:
     """The file's header row; None, with the problem reported, when it cannot be read or the file is empty."""
     try:
-        header = read_header(path, dialect, encoding)
+        header = read_header(source, dialect, encoding)
     except (OSError, csv.Error, ValueError) as exc:  # ValueError: a codec such as idna failing
         report.add(Problem("header-error", f"cannot read the header: {exc}", row=1, **where))
         return None
@@ -613,10 +612,10 @@ def _header(path: Path, dialect: Dialect, encoding: str, report: Report, where: 
 
 
 def _untyped_fields(
-    path: Path, dialect: Dialect, encoding: str, report: Report, where: dict[str, Any]
+    source: Source, dialect: Dialect, encoding: str, report: Report, where: dict[str, Any]
 ) -> list[FieldSpec] | None:
     """One field of type ``any`` per column of a table without a schema, after reporting its labels' problems."""
-    header = _header(path, dialect, encoding, report, where)
+    header = _header(source, dialect, encoding, report, where)
     if header is None:
         return None
     names: list[str] = []
@@ -698,7 +697,7 @@ def _matched_order(
 
 
 def _header_order(
-    path: Path,
+    source: Source,
     dialect: Dialect,
     encoding: str,
     names: list[str],
@@ -707,7 +706,7 @@ def _header_order(
     where: dict[str, Any],
 ) -> list[str] | None:
     """The column names to read the file with, after reporting any header problem; None to stop."""
-    header = _header(path, dialect, encoding, report, where)
+    header = _header(source, dialect, encoding, report, where)
     if header is None:
         return None
     if header == names:
@@ -754,7 +753,7 @@ def _header_order(
 
 
 def _read_and_check(
-    path: Path,
+    source: Source,
     names: list[str],
     fields: list[FieldSpec],
     dialect: Dialect,
@@ -770,11 +769,11 @@ def _read_and_check(
 ) -> None:
     import pyarrow as pa
 
-    total = path.stat().st_size
+    total = source.size
     offset, done = 0, 0
     kept: dict[str, list[pa.ChunkedArray]] = {n: [] for n in names if keep is None or n in keep}
-    pieces: Generator[Piece] = read_pieces(path, names, dialect, encoding, missing, feed)
-    if total > reading.PIECE_BYTES:  # a file of one piece is parsed, then checked: nothing to overlap
+    pieces: Generator[Piece] = read_pieces(source, names, dialect, encoding, missing, feed)
+    if source.data is None:  # a file of one piece is parsed, then checked: nothing to overlap
         pieces = _ahead(pieces)
     with ThreadPoolExecutor(max_workers=cpu_count()) as pool, contextlib.closing(pieces):
         for piece in pieces:
@@ -888,6 +887,7 @@ def _check_batch(batch: Any, fields: list[FieldSpec], table: Rows, report: Repor
     """Check every column of a batch in parallel (kernels release the GIL); add results in order."""
     import pyarrow.compute as pc
 
+    fields = _unclean(batch, fields, table, report, offset)
     # Columns are checked in groups, a few per core: a future per column costs more than the
     # checks of a narrow column, which a table of 100,000 columns would feel.
     size = max(1, len(fields) // (4 * cpu_count()))
@@ -906,6 +906,31 @@ def _check_batch(batch: Any, fields: list[FieldSpec], table: Rows, report: Repor
             bad = result.bad if bad is None else pc.or_(bad, result.bad)
     if bad is not None:
         table.bad.append(pc.add(pc.indices_nonzero(bad), offset))
+
+
+def _unclean(batch: Any, fields: list[FieldSpec], table: Rows, report: Report, offset: int) -> list[FieldSpec]:
+    """The fields whose columns must be checked one by one: those of a shape whose columns, checked
+    joined end to end, have some problem.
+
+    A wide table repeats a few field shapes (a field but its name), and the cell checks look at each
+    cell alone: the columns of one shape are checked at once, and only when that finds a problem
+    are they checked again one by one, to say where. Checks per column cost more than their cells
+    in a table of 100,000 columns and few rows.
+    """
+    import pyarrow as pa
+
+    shapes: dict[str, list[FieldSpec]] = {}
+    for spec in fields:
+        key = json.dumps([{**spec.spec, "name": None}, spec.key], sort_keys=True, default=str)
+        shapes.setdefault(key, []).append(spec)
+    clean: set[str] = set()
+    for same in shapes.values():
+        if len(same) > 1:
+            joined = pa.chunked_array([c for f in same for c in batch.column(f.name).chunks], pa.string())
+            result = check_cells(table, same[0], joined, report, offset)
+            if not result.found and result.bad is None:
+                clean.update(f.name for f in same)
+    return [f for f in fields if f.name not in clean] if clean else fields
 
 
 def _report_invalid_rows(
