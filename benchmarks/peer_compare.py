@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+from validate_scale import frictionless_program
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT.parent / "shared" / "peer" / "frictionless-data"
@@ -43,7 +46,7 @@ def usjst_verdict(path: Path, timeout: float) -> str:
 
 def frictionless_verdict(path: Path, timeout: float) -> str:
     """valid or invalid from `frictionless validate --json`, or error when it prints no report."""
-    command = ["frictionless", "validate", "--json", path.name]
+    command = [frictionless_program(), "validate", "--json", path.name]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=path.parent, check=False)
     except subprocess.TimeoutExpired:
@@ -62,6 +65,8 @@ def main() -> None:
     parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT)
     parser.add_argument("--timeout", type=float, default=60.0)
     args = parser.parse_args()
+    if shutil.which(frictionless_program()) is None:
+        sys.exit("the frictionless command is not installed here: pip install frictionless")
     found = descriptors(args.folder)
     if not found:
         sys.exit(f"no Data Package descriptor under {args.folder}")

@@ -186,9 +186,14 @@ def _usjst_command(descriptor: Path, json_out: bool) -> list[str]:
     return command + (["--format", "json", "--max-per-kind", "100000000"] if json_out else [])
 
 
-def _frictionless_command(descriptor: Path, json_out: bool) -> list[str]:
+def frictionless_program() -> str:
+    """The `frictionless` command of this Python's environment, else the one on PATH."""
     beside = Path(sys.executable).parent / "frictionless"
-    command = [str(beside) if beside.exists() else "frictionless", "validate", str(descriptor)]
+    return str(beside) if beside.exists() else "frictionless"
+
+
+def _frictionless_command(descriptor: Path, json_out: bool) -> list[str]:
+    command = [frictionless_program(), "validate", str(descriptor)]
     command += ["--limit-errors", "100000000"]
     return command + (["--json"] if json_out else [])
 
