@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from usjst_data.builder import DATA_DIR
 from usjst_data.cli import app
 from usjst_data.errors import PackageError
-from usjst_data.validation import reading, run
+from usjst_data.validation import batches, reading
 from usjst_data.validation.run import Options, validate
 
 runner = CliRunner()
@@ -212,7 +212,7 @@ def test_every_file_of_split_data_must_be_safe(tmp_path: Path) -> None:
     ("module", "name", "fault"),
     [
         (reading, "_parse", IndexError("a fault in the validator")),
-        (run, "check_cells", ValueError("a fault in a check")),
+        (batches, "check_cells", ValueError("a fault in a check")),
     ],
     ids=["parser", "check"],
 )

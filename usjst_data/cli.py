@@ -24,7 +24,7 @@ from .validation.report import DEFAULT_PER_KIND, Problem, Report, printable
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from .validation.run import Progress
+    from .validation.batches import Progress
 
 DEFAULT_SHOWN = 20
 USAGE_ERROR = 2
@@ -151,6 +151,8 @@ def format_report_text(report: Report, shown: int = DEFAULT_SHOWN) -> str:
     rows = sum(report.tables.values())
     errors = report.error_count
     verdict = "valid" if report.valid else f"invalid: {errors:,} error{'' if errors == 1 else 's'}"
+    if warnings := report.warning_count:
+        verdict += f", {warnings:,} warning{'' if warnings == 1 else 's'}"
     if report.truncated:
         verdict += " (stopped at --limit-errors)"
     if report.unchecked:

@@ -1,10 +1,11 @@
 """Validation of a data package: descriptor, files, tables, keys, and for ours the domain rules.
 
-``run`` reads the resources and drives the checks; ``descriptor`` reads and profile-checks the
-descriptor, ``integrity`` checks a resource's paths, size and hash, ``sources`` turns compressed,
-JSON and inline tables into CSV, ``reading`` parses a CSV table in pieces, ``cells`` checks the
-cells, ``keys`` checks primary, unique and foreign keys, ``report`` collects the problems and
-``codes`` lists their codes.
+``run`` reads the descriptor and drives the checks; ``descriptor`` reads and profile-checks it;
+``resources`` takes each resource's files, ``integrity`` checks their paths, size and hash, and
+``sources`` turns compressed, JSON, Parquet, xlsx and inline tables into CSV; ``table`` checks one
+CSV table: ``header`` matches its labels with the fields, ``reading`` parses it in pieces,
+``batches`` checks the pieces' rows and ``cells`` their cells; ``keys`` checks primary, unique and
+foreign keys; ``report`` collects the problems and ``codes`` lists their codes.
 
 Importing this package is cheap: the checks load on the first call of ``validate``.
 """

@@ -35,6 +35,13 @@ CODES: dict[str, Code] = {
             "The descriptor breaks the Data Package profile or one of its rules.",
         ),
         Code(
+            "misplaced-property",
+            "Misplaced property",
+            "A property is where it has no effect: `missingValues` or a key on the package or a resource"
+            " instead of its schema, a constraint such as `required` on a field instead of its `constraints`.",
+            "warning",
+        ),
+        Code(
             "schema-error",
             "Invalid keys",
             "A primary, unique or foreign key names a field or resource that does not exist.",

@@ -159,6 +159,36 @@ def profile_problems(descriptor: Any, shown: str) -> Iterator[Problem]:
             yield Problem("descriptor-error", _schema_message(error), file=shown, field=pointer)
 
 
+# Properties that only take effect in one place, found in another: the spec allows extra
+# properties, so the descriptor is valid, but what the author meant is not applied.
+_TABLE_SCHEMA_ONLY = ("fields", "missingValues", "primaryKey", "foreignKeys", "uniqueKeys")
+_CONSTRAINTS = (
+    "required", "unique", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum",
+    "exclusiveMaximum", "pattern", "enum", "jsonSchema",
+)  # fmt: skip
+
+
+def misplaced_properties(descriptor: Any, shown: str) -> Iterator[Problem]:
+    """Warnings for properties written where they have no effect: a table schema's on the package or a
+    resource, a constraint on the field itself. frictionless-py rejects such descriptors as invalid."""
+    if not isinstance(descriptor, dict):
+        return
+    places: list[tuple[str, Any, tuple[str, ...], str]] = [("", descriptor, _TABLE_SCHEMA_ONLY, "a resource's schema")]
+    for i, resource in enumerate(descriptor.get("resources") or []):
+        if not isinstance(resource, dict):
+            continue
+        places.append((f"/resources/{i}", resource, _TABLE_SCHEMA_ONLY, "the resource's schema"))
+        schema = resource.get("schema")
+        fields = schema.get("fields") if isinstance(schema, dict) else None
+        for j, field in enumerate(fields if isinstance(fields, list) else []):
+            if isinstance(field, dict):
+                places.append((f"/resources/{i}/schema/fields/{j}", field, _CONSTRAINTS, "the field's constraints"))
+    for pointer, node, names, home in places:
+        for name in (n for n in names if n in node):
+            message = f"{name!r} has no effect here; it belongs in {home}, where it would be checked"
+            yield Problem("misplaced-property", message, file=shown, field=f"{pointer}/{name}", severity="warning")
+
+
 def _fields_schema(profile: dict[str, Any]) -> dict[str, Any]:
     """The part of the profile that checks a table schema's ``fields``."""
     resource = profile["properties"]["resources"]["items"]["properties"]

@@ -130,6 +130,10 @@ class Report:
         return sum(n for kind, n in self.totals.items() if self._is_error(kind[1]))
 
     @property
+    def warning_count(self) -> int:
+        return sum(self.totals.values()) - self.error_count
+
+    @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
 
@@ -175,7 +179,7 @@ class Report:
             "valid": self.valid,
             "checked": not self.unchecked,
             "error_count": self.error_count,
-            "warning_count": sum(self.totals.values()) - self.error_count,
+            "warning_count": self.warning_count,
             "truncated": self.truncated,
             "tables": dict(self.tables),
             "counts": dict(sorted(self.counts().items())),
