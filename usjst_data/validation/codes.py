@@ -79,7 +79,7 @@ CODES: dict[str, Code] = {
         Code(
             "source-error",
             "Source not read",
-            "A compressed file, zipped package, JSON, Parquet or xlsx table, or inline `data` cannot be read.",
+            "A compressed file, zipped package, JSON, Parquet, xlsx or ods table, or inline `data` cannot be read.",
         ),
         Code(
             "io-error",

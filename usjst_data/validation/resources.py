@@ -47,12 +47,12 @@ TEXT_FORMATS = {"csv", "tsv", "txt", ""}
 
 
 OTHER_TABLE_FORMATS = {
-    "xls", "ods", "html", "htm", "xml", "sqlite", "arrow", "feather", "avro", "orc", "sav", "dta",
+    "xls", "html", "htm", "xml", "sqlite", "arrow", "feather", "avro", "orc", "sav", "dta",
     "gsheets",
 }  # fmt: skip
 
 
-READ_FORMATS = {"parquet", "xlsx"}  # read into CSV first, like JSON tables
+READ_FORMATS = {"parquet", "xlsx", "ods"}  # read into CSV first, like JSON tables
 
 
 COMPRESSED = {"gz", "gzip", "zip", "bz2", "xz", "lzma", "zst", "zstd", "tgz", "tar", "7z"}
@@ -130,15 +130,13 @@ def _check_parts(
     """Check each file of a table in turn; compressed, JSON and Parquet files are first made CSV in a scratch folder."""
     import tempfile
 
-    from .sources import SourceError, decompress, json_table, parquet_table, uncomment, xlsx_table
+    from .sources import SourceError, decompress, uncomment
 
     spec, name, parts = resource.spec, resource.name, []
     given = spec.get("dialect")
     dialect: dict[str, Any] = given if isinstance(given, dict) else {}
     comments = bool(dialect.get("commentChar") or dialect.get("commentRows"))
     converted_formats = JSON_FORMATS | READ_FORMATS  # read as UTF-8 CSV once converted
-    fields = resource.schema["fields"] if resource.schema is not None else []
-    types = {str(f.get("name")): str(f.get("type", "string")) for f in fields if isinstance(f, dict)}
     made = compression is not None or fmt in converted_formats or comments
     # A scratch folder only for a file that is made CSV first: a package of many files pays nothing.
     with tempfile.TemporaryDirectory(prefix="usjst-") if made else contextlib.nullcontext("") as scratch:
@@ -150,20 +148,9 @@ def _check_parts(
                     readable = Path(scratch) / "decompressed"
                     inner = spec.get("innerpath") if isinstance(spec.get("innerpath"), str) else None
                     decompress(full, COMPRESSIONS[compression], inner, readable)
-                if fmt in JSON_FORMATS:
+                if fmt in converted_formats:
                     converted = Path(scratch) / "table.csv"
-                    for row, reason in json_table(readable, fmt, resource.field_names, converted):
-                        report.add(Problem("json-error", reason, row=row, **where))
-                    readable = converted
-                elif fmt == "parquet":
-                    converted = Path(scratch) / "table.csv"
-                    for field, reason in parquet_table(readable, types, converted):
-                        report.add(Problem("type-error", reason, field=field, **where))
-                    readable = converted
-                elif fmt == "xlsx":
-                    converted = Path(scratch) / "table.csv"
-                    sheet = dialect.get("sheetName") or dialect.get("sheetNumber")
-                    xlsx_table(readable, sheet if isinstance(sheet, str | int) else None, types, converted)
+                    report.extend(_as_csv(readable, fmt, resource, dialect, converted, where))
                     readable = converted
             except SourceError as exc:
                 report.add(Problem("source-error", str(exc), **where))
@@ -187,6 +174,28 @@ def _check_parts(
                 return None  # what stops one file (a schema problem, a full report) stops the rest
             parts.append(table)
     return parts
+
+
+def _as_csv(
+    path: Path, fmt: str, resource: Resource, dialect: dict[str, Any], target: Path, where: dict[str, Any]
+) -> list[Problem]:
+    """Write a JSON, Parquet or spreadsheet table as UTF-8 CSV; the problems found on the way.
+
+    SourceError when the file cannot be read as its format.
+    """
+    from .sources import json_table, ods_table, parquet_table, xlsx_table
+
+    fields = resource.schema["fields"] if resource.schema is not None else []
+    types = {str(f.get("name")): str(f.get("type", "string")) for f in fields if isinstance(f, dict)}
+    if fmt in JSON_FORMATS:
+        found = json_table(path, fmt, resource.field_names, target)
+        return [Problem("json-error", reason, row=row, **where) for row, reason in found]
+    if fmt == "parquet":
+        return [Problem("type-error", reason, field=f, **where) for f, reason in parquet_table(path, types, target)]
+    sheet = dialect.get("sheetName") or dialect.get("sheetNumber")
+    read_sheet = xlsx_table if fmt == "xlsx" else ods_table
+    read_sheet(path, sheet if isinstance(sheet, str | int) else None, types, target)
+    return []
 
 
 INLINE = "(inline data)"

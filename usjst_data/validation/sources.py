@@ -338,6 +338,16 @@ def xlsx_table(path: Path, sheet: str | int | None, types: dict[str, str], targe
         raise SourceError(f"not a valid xlsx file: {str(exc)[:200]}") from None
 
 
+def ods_table(path: Path, sheet: str | int | None, types: dict[str, str], target: Path) -> None:
+    """Write one sheet of an OpenDocument spreadsheet as CSV, as ``xlsx_table`` does a workbook's."""
+    from .ods import sheet_rows
+
+    try:
+        write_rows(_sheet_rows(sheet_rows(path, sheet, MAX_DECOMPRESSED), types), target)
+    except (OSError, ValueError) as exc:
+        raise SourceError(f"not a valid ods file: {str(exc)[:200]}") from None
+
+
 def _sheet_rows(rows: Iterator[tuple[Any, ...]], types: dict[str, str]) -> Iterator[list[Any]]:
     """The rows of a sheet as JSON-like values, without the empty rows at its end."""
     header: list[Any] | None = None
@@ -353,6 +363,7 @@ def _sheet_rows(rows: Iterator[tuple[Any, ...]], types: dict[str, str]) -> Itera
             dates = [types.get(str(label)) == "date" for label in header]
         while len(cells) > len(header) and cells[-1] is None:  # cells the sheet's width pads a row with
             cells.pop()
+        cells += [None] * (len(header) - len(cells))  # a sheet has no ragged rows: its last cells are empty
         yield from [[] for _ in range(empty)]
         empty = 0
         yield [_sheet_value(v, i < len(dates) and dates[i]) for i, v in enumerate(cells)]
