@@ -144,14 +144,23 @@ def validate(path: Path | str | None = None, options: Options | None = None) -> 
             report.add(Problem("descriptor-error", "a data package needs a resources array", file=target.name))
         return report
     ours = descriptor.get("name") == meta.NAME
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        # The profile check is Python work: it runs while the tables are parsed, which frees the GIL.
-        shown = target.name
-        profile = pool.submit(lambda: [*profile_problems(descriptor, shown), *misplaced_properties(descriptor, shown)])
+    shown = target.name
+
+    def check_profile() -> list[Problem]:
+        return [*profile_problems(descriptor, shown), *misplaced_properties(descriptor, shown)]
+
+    # The profile check is Python work: it runs while a few tables are parsed, which frees the GIL.
+    # Not beside many small tables: each short parse would then wait for the GIL to come back.
+    overlap = len(descriptor["resources"]) <= OVERLAPPED_RESOURCES
+    with ThreadPoolExecutor(max_workers=1) if overlap else contextlib.nullcontext() as pool:
+        profile = pool.submit(check_profile) if pool is not None else None
+        if profile is None:
+            report.extend(check_profile())
         resources = _resources(descriptor["resources"], target.parent, report)
         report.extend(key_definition_problems(resources))
         tables = validate_resources(resources, target.parent, report, options.progress, ours)
-        report.extend(profile.result())
+        if profile is not None:
+            report.extend(profile.result())
     if not report.full:
         key_problems(resources, tables, report)
     if ours and not report.full:
@@ -159,6 +168,9 @@ def validate(path: Path | str | None = None, options: Options | None = None) -> 
 
         report.extend(domain_problems(tables, {r.name for r in resources}))
     return report
+
+
+OVERLAPPED_RESOURCES = 64  # up to this many resources, the profile is checked while tables are read
 
 
 def _resources(specs: list[Any], base: Path, report: Report) -> list[Resource]:
