@@ -141,14 +141,20 @@ def profile_problems(descriptor: Any, shown: str) -> Iterator[Problem]:
     formats = jsonschema.FormatChecker(formats=())
     formats.checks("date-time", raises=ValueError)(_is_date_time)
     formats.checks("email")(lambda value: not isinstance(value, str) or _EMAIL.fullmatch(value) is not None)
-    fields = _fields_schema(profile)
-    field_profile = dict(fields["items"])
-    fields["items"] = {}  # fields are checked one shape at a time, below
-    validator = jsonschema.Draft7Validator(profile, format_checker=formats)
+    resources = profile["properties"]["resources"]
+    resource_profile = resources["items"]
+    fields = resource_profile["properties"]["schema"]["properties"]["fields"]
+    field_profile = fields["items"]
+    resources["items"] = fields["items"] = {}  # resources and fields are checked one shape at a time, below
     reported: set[str] = set()
     try:
-        found = [(list(error.absolute_path), error) for error in validator.iter_errors(descriptor)]
-        found += _field_errors(descriptor, jsonschema.Draft7Validator(field_profile, format_checker=formats))
+        package = jsonschema.Draft7Validator(profile, format_checker=formats)
+        found = [(list(error.absolute_path), error) for error in package.iter_errors(descriptor)]
+        if isinstance(descriptor, dict) and isinstance(descriptor.get("resources"), list):
+            paths = jsonschema.Draft7Validator(resource_profile["properties"]["path"])
+            resource = jsonschema.Draft7Validator(resource_profile, format_checker=formats)
+            field = jsonschema.Draft7Validator(field_profile, format_checker=formats)
+            found += _resource_errors(descriptor["resources"], resource, paths, field)
     except RecursionError:
         yield Problem("descriptor-error", "descriptor is nested too deeply to check", file=shown)
         return
@@ -189,36 +195,56 @@ def misplaced_properties(descriptor: Any, shown: str) -> Iterator[Problem]:
             yield Problem("misplaced-property", message, file=shown, field=f"{pointer}/{name}", severity="warning")
 
 
-def _fields_schema(profile: dict[str, Any]) -> dict[str, Any]:
-    """The part of the profile that checks a table schema's ``fields``."""
-    resource = profile["properties"]["resources"]["items"]["properties"]
-    fields: dict[str, Any] = resource["schema"]["properties"]["fields"]
-    return fields
+Found = list[tuple[list[Any], Any]]  # (where in the descriptor, error)
 
 
-def _field_errors(descriptor: Any, validator: Any) -> list[tuple[list[Any], Any]]:
-    """The profile's errors in every field of every inline schema, each distinct field shape checked once.
+def _resource_errors(resources: list[Any], validator: Any, paths: Any, fields: Any) -> Found:
+    """The profile's errors in every resource, each distinct resource shape checked once, and its fields.
 
-    A package of many tables, or a table of many columns, has a handful of field shapes, and the
-    field profile is the slow part of the check. A shape is a field with its name aside: the
-    profile only asks a name to be a string, so fields that differ in name alone get the same errors.
+    A package of many tables repeats a few resource shapes (a resource but its name and a valid path):
+    the profile asks a name to be a string and checks a path on its own, so resources of one shape
+    pass or fail together. A shape that fails is checked again as written, for the messages to
+    quote the resource.
     """
-    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
-        return []
-    errors: dict[str, list[Any]] = {}
-    found = []
-    for i, resource in enumerate(descriptor["resources"]):
-        schema = resource.get("schema") if isinstance(resource, dict) else None
-        if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
-            continue
-        for j, field in enumerate(schema["fields"]):
-            named = isinstance(field, dict) and isinstance(field.get("name"), str)
-            shape = {**field, "name": "field"} if named else field
-            key = json.dumps(shape, sort_keys=True, default=str)
-            if key not in errors:
-                errors[key] = list(validator.iter_errors(shape))
-            where = ["resources", i, "schema", "fields", j]
-            found += [([*where, *error.absolute_path], error) for error in errors[key]]
+    verdicts: dict[str, bool] = {}
+    found: Found = []
+    field_errors: dict[str, list[Any]] = {}
+    for i, resource in enumerate(resources):
+        shape = resource
+        if isinstance(resource, dict):
+            shape = {**resource}
+            if isinstance(resource.get("name"), str):
+                shape["name"] = "resource"
+            if isinstance(resource.get("path"), str) and paths.is_valid(resource["path"]):
+                shape["path"] = "file.csv"
+            schema = resource.get("schema")
+            if isinstance(schema, dict) and isinstance(schema.get("fields"), list):
+                shape["schema"] = {**schema, "fields": [0] * len(schema["fields"])}  # checked on their own, below
+                found += _field_errors(schema["fields"], fields, ["resources", i, "schema", "fields"], field_errors)
+        key = json.dumps(shape, sort_keys=True, default=str)
+        if key not in verdicts:
+            verdicts[key] = validator.is_valid(shape)
+        if not verdicts[key]:
+            found += [(["resources", i, *error.absolute_path], error) for error in validator.iter_errors(resource)]
+    return found
+
+
+def _field_errors(fields: list[Any], validator: Any, where: list[Any], errors: dict[str, list[Any]]) -> Found:
+    """The profile's errors in a schema's fields, each distinct field shape checked once (``errors``).
+
+    A table of many columns, or many tables, repeat a handful of field shapes (a field but its name),
+    and the field profile is the slow part of the check. The profile only asks a name to be a
+    string, and no error of a field quotes the whole field, so fields that differ in name alone
+    get the same errors.
+    """
+    found: Found = []
+    for j, field in enumerate(fields):
+        named = isinstance(field, dict) and isinstance(field.get("name"), str)
+        shape = {**field, "name": "field"} if named else field
+        key = json.dumps(shape, sort_keys=True, default=str)
+        if key not in errors:
+            errors[key] = list(validator.iter_errors(shape))
+        found += [([*where, j, *error.absolute_path], error) for error in errors[key]]
     return found
 
 
@@ -247,7 +273,7 @@ def _profile() -> dict[str, Any]:
 
     mend(profile)
     profile["properties"]["resources"]["items"]["properties"]["dialect"]["type"] = ["string", "object"]
-    fields = _fields_schema(profile)["items"]
+    fields = profile["properties"]["resources"]["items"]["properties"]["schema"]["properties"]["fields"]["items"]
     fields["oneOf"].append(
         {
             "type": "object",
