@@ -38,7 +38,8 @@ CODES: dict[str, Code] = {
             "misplaced-property",
             "Misplaced property",
             "A property is where it has no effect: `missingValues` or a key on the package or a resource"
-            " instead of its schema, a constraint such as `required` on a field instead of its `constraints`.",
+            " instead of its schema, a constraint such as `required` on a field instead of its `constraints`,"
+            " dialect options nested under a format.",
             "warning",
         ),
         Code(

@@ -189,10 +189,23 @@ def misplaced_properties(descriptor: Any, shown: str) -> Iterator[Problem]:
         for j, field in enumerate(fields if isinstance(fields, list) else []):
             if isinstance(field, dict):
                 places.append((f"/resources/{i}/schema/fields/{j}", field, _CONSTRAINTS, "the field's constraints"))
+        if isinstance(resource.get("dialect"), dict):
+            yield from nested_dialect(resource["dialect"], shown, f"/resources/{i}/dialect")
     for pointer, node, names, home in places:
         for name in (n for n in names if n in node):
             message = f"{name!r} has no effect here; it belongs in {home}, where it would be checked"
             yield Problem("misplaced-property", message, file=shown, field=f"{pointer}/{name}", severity="warning")
+
+
+_FORMAT_CONTROLS = ("csv", "excel", "json", "ods", "html", "sql", "inline")
+
+
+def nested_dialect(dialect: dict[str, Any], shown: str, pointer: str) -> Iterator[Problem]:
+    """Warnings for dialect options nested under a format (frictionless-py's ``{"csv": {...}}`` form):
+    the Table Dialect spec has them at its top level, so nested they are not applied."""
+    for name in (n for n in _FORMAT_CONTROLS if isinstance(dialect.get(n), dict)):
+        message = f"{name!r} has no effect here: Table Dialect options such as delimiter are not nested by format"
+        yield Problem("misplaced-property", message, file=shown, field=f"{pointer}/{name}", severity="warning")
 
 
 Found = list[tuple[list[Any], Any]]  # (where in the descriptor, error)

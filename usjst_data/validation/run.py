@@ -19,7 +19,15 @@ from typing import Any
 from .. import meta
 from ..errors import PackageError, SeedError
 from .batches import Progress
-from .descriptor import JsonError, Resource, misplaced_properties, profile_problems, read_json, read_yaml
+from .descriptor import (
+    JsonError,
+    Resource,
+    misplaced_properties,
+    nested_dialect,
+    profile_problems,
+    read_json,
+    read_yaml,
+)
 from .integrity import URL, regular_file, safe_path
 from .keys import key_definition_problems, key_problems
 from .report import DEFAULT_PER_KIND, Problem, Report, shorten
@@ -191,6 +199,8 @@ def _resources(specs: list[Any], base: Path, report: Report) -> list[Resource]:
         if isinstance(spec.get("dialect"), str):  # a dialect given by path: read it once, here
             dialect = _referenced(spec["dialect"], "dialect", base, name, report)
             read["dialect"] = spec["dialect"] if dialect is None else dialect
+            if isinstance(dialect, dict):
+                report.extend(nested_dialect(dialect, Path(spec["dialect"]).name, ""))
         resources.append(Resource(name, read, _schema(spec.get("schema"), base, name, report), pointer))
     return resources
 
