@@ -127,4 +127,4 @@ def test_broken_input(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 
 def test_corpus_is_large_enough() -> None:
-    assert len(CASES) >= 40
+    assert len(CASES) >= 140

@@ -127,6 +127,12 @@ HOSTILE: dict[str, tuple[str | list[dict[str, object]], str, str]] = {
     ),
     "lone-surrogate-name": ('{"resources": [{"name": "t\\ud800", "path": "t.csv"}]}', "id,n\n1,x\n", "unsupported"),
     "null-descriptor": ("null", "", "descriptor-error"),
+    "unique-key-empty": ([_schema(uniqueKeys=[[]])], "id,n\n1,x\n2,y\n", "schema-error"),
+    "max-length-true": (
+        [_resource(schema={"fields": [{"name": "id"}, {"name": "n", "constraints": {"maxLength": True}}]})],
+        "id,n\n1,x\n",
+        "descriptor-error",
+    ),
 }
 
 
@@ -139,6 +145,18 @@ def test_hostile_input_is_a_problem(name: str, tmp_path: Path) -> None:
     report = validate(tmp_path)
     _well_formed(report)
     assert code in report.counts(), report.problems
+
+
+def test_very_many_missing_values_are_still_missing(tmp_path: Path) -> None:
+    """Arrow's CSV parser crashes the process on some 33,000 missing values: they are matched after parsing."""
+    missing = [f"m{i}" for i in range(40_000)]
+    fields = [{"name": "id", "type": "integer"}, {"name": "n", "constraints": {"required": True}}]
+    resource = _resource(schema={"fields": fields, "missingValues": missing})
+    (tmp_path / "datapackage.json").write_text(json.dumps({"resources": [resource]}))
+    (tmp_path / "t.csv").write_text("id,n\nm7,x\n2,m39999\nx,y\n")
+    report = validate(tmp_path)
+    found = sorted((p.row, p.code, p.field) for p in report.problems)
+    assert found == [(3, "required-error", "n"), (4, "type-error", "id")]
 
 
 def test_special_files_are_problems(tmp_path: Path) -> None:

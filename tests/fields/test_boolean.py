@@ -19,3 +19,11 @@ def test_true_and_false_values_replace_the_defaults(check: Check) -> None:
     fields = [ID, {"name": "b", "type": "boolean", "trueValues": ["yes"], "falseValues": ["no"]}]
     found = check("id,b\n1,yes\n2,no\n3,true\n", fields)
     assert found == [("type-error", 4, "b", "'true' is not a boolean")]
+
+
+def test_enum_is_compared_with_the_logical_value(check: Check) -> None:
+    """Constraints apply to logical values: with an enum of [true], "True" and "1" are true."""
+    found = check(
+        "id,b\n1,True\n2,1\n3,false\n", [ID, {"name": "b", "type": "boolean", "constraints": {"enum": [True]}}]
+    )
+    assert found == [("enum-error", 4, "b", "'false' is not one of: true")]

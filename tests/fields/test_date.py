@@ -46,3 +46,14 @@ def test_minimum_and_maximum(check: Check) -> None:
         ("range-error", 2, "day", "must be >= 2021-01-01, got 2020-12-31"),
         ("range-error", 4, "day", "must be <= 2021-12-31, got 2022-01-01"),
     ]
+
+
+def test_exclusive_minimum_and_maximum(check: Check) -> None:
+    bounds = {"exclusiveMinimum": "2021-01-01", "exclusiveMaximum": "2021-12-31"}
+    found = check(
+        "id,day\n1,2021-01-01\n2,2021-06-01\n3,2021-12-31\n", [FIELDS[0], {**FIELDS[1], "constraints": bounds}]
+    )
+    assert found == [
+        ("range-error", 2, "day", "must be > 2021-01-01, got 2021-01-01"),
+        ("range-error", 4, "day", "must be < 2021-12-31, got 2021-12-31"),
+    ]

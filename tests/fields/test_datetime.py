@@ -30,3 +30,9 @@ def test_any_format(check: Check) -> None:
         ("type-error", 4, "at", "'2021-01-01T25:00' is not a datetime"),
         ("type-error", 5, "at", "'never' is not a datetime"),
     ]
+
+
+def test_exclusive_maximum(check: Check) -> None:
+    fields = [FIELDS[0], {**FIELDS[1], "constraints": {"exclusiveMaximum": "2021-01-01T00:00:00"}}]
+    found = check("id,at\n1,2020-12-31T23:59:59\n2,2021-01-01T00:00:00\n", fields)
+    assert found == [("range-error", 3, "at", "must be < 2021-01-01T00:00:00, got 2021-01-01T00:00:00")]

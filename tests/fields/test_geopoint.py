@@ -26,3 +26,12 @@ def test_object_format(check: Check) -> None:
     assert found == [
         ("type-error", 3, "p", """'{"lon": 10, "lat": 91}' is not a geopoint ({"lon": ..., "lat": ...}, in range)""")
     ]
+
+
+def test_each_value_is_a_table_schema_number(check: Check) -> None:
+    """A sign, a leading point and an exponent are numbers; NaN is not in range; the space is after the comma."""
+    found = check('id,p\n1,"+1, -.5"\n2,"1e1,2"\n3,"nan, 1"\n4," 1,2"\n', [ID, {"name": "p", "type": "geopoint"}])
+    assert found == [
+        ("type-error", 4, "p", "'nan, 1' is not a geopoint (lon, lat, in range)"),
+        ("type-error", 5, "p", "' 1,2' is not a geopoint (lon, lat, in range)"),
+    ]

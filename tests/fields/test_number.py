@@ -66,3 +66,20 @@ def test_exclusive_maximum_is_not_maximum(check: Check) -> None:
 def test_enum_compared_as_numbers(check: Check) -> None:
     found = check("n\n1.0\n01\n3\n", [{"name": "n", "type": "number", "constraints": {"enum": [1, 2]}}])
     assert found == [("enum-error", 4, "n", "'3' is not one of: 1, 2")]
+
+
+def test_special_values_in_any_case(check: Check) -> None:
+    """The spec lists NaN, INF and -INF, "case need not be respected"; Infinity and +INF are not among them."""
+    found = check("n\nnan\ninf\n-Inf\n+INF\n-Infinity\n", [{"name": "n", "type": "number"}])
+    assert found == [
+        ("type-error", 5, "n", "'+INF' is not a number"),
+        ("type-error", 6, "n", "'-Infinity' is not a number"),
+    ]
+
+
+def test_a_bound_that_is_not_a_number_is_a_descriptor_error(check: Check) -> None:
+    found = check("n\n1\n", [{"name": "n", "type": "number", "constraints": {"maximum": "NaN", "minimum": "low"}}])
+    assert found == [
+        ("descriptor-error", None, "n", "minimum low is not a number"),
+        ("descriptor-error", None, "n", "maximum NaN is not a number"),
+    ]

@@ -12,6 +12,7 @@ import bisect
 import functools
 import itertools
 import json
+import math
 import re
 from collections.abc import Callable, Iterator, MutableSequence
 from dataclasses import dataclass, field
@@ -22,9 +23,18 @@ from .report import Problem, Report, shorten
 if TYPE_CHECKING:
     import pyarrow as pa
 
-# The Table Schema number: decimal or exponent notation, and exactly NaN, INF and -INF.
-_NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|NaN|INF|-INF"
-_ZONE = r"(?:Z|[+-][0-9]{2}:?[0-9]{2})?"
+# The Table Schema number: decimal or exponent notation, or NaN, INF and -INF, whose case "need not
+# be respected" (the spec's words): nan and -inf are numbers, Infinity and +INF are not.
+_DECIMAL = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+_NUMBER = _DECIMAL + r"|(?i:NaN|INF|-INF)"
+_ZONE = r"(?:Z|[+-](?:(?:0[0-9]|1[0-3]):?[0-5][0-9]|14:?00))?"  # XML Schema zones: -14:00 to +14:00
+# XML Schema durations: an optional minus, then Y, M, D in this order, and after T, H, M, S; at least one
+# of them, and no T without a time part. Only seconds may have a fraction. ISO 8601's weeks (PnW)
+# are read alone, as frictionless-py does. RE2 has no lookahead, hence the alternatives.
+_SECONDS = r"[0-9]+(?:\.[0-9]+)?S"
+_DAYS = r"(?:[0-9]+Y(?:[0-9]+M)?(?:[0-9]+D)?|[0-9]+M(?:[0-9]+D)?|[0-9]+D)"
+_CLOCK = rf"T(?:[0-9]+H(?:[0-9]+M)?(?:{_SECONDS})?|[0-9]+M(?:{_SECONDS})?|{_SECONDS})"
+_DURATION = rf"-?P(?:[0-9]+W|{_DAYS}(?:{_CLOCK})?|{_CLOCK})"
 TYPE_PATTERNS = {
     "integer": r"[+-]?[0-9]+",
     "number": _NUMBER,
@@ -33,14 +43,15 @@ TYPE_PATTERNS = {
     "date": r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
     "time": r"[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?" + _ZONE,
     "datetime": r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?" + _ZONE,
-    "duration": r"P(?:[0-9]+[YMWD])*(?:T(?:[0-9]+[HM])*(?:[0-9]+(?:\.[0-9]+)?S)?)?",
-    "geopoint": r"-?[0-9]+(?:\.[0-9]+)?, *-?[0-9]+(?:\.[0-9]+)?",
+    "duration": _DURATION,
+    "geopoint": rf"{_DECIMAL}, *{_DECIMAL}",  # "each value is a number"; the range is checked after
 }
 FORMAT_PATTERNS = {
     "email": r"[^@\s]+@[^@\s]+\.[^@\s]+",
     "uri": r"[A-Za-z][A-Za-z0-9+.-]*:[^\s]*",
     "uuid": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
 }
+NUMERIC = ("integer", "number", "year")  # bounds and enum values are compared as numbers
 KNOWN_TYPES = {"string", "boolean", "object", "array", "list", "geojson", "any", *TYPE_PATTERNS}
 JSON_TYPES = {"object": dict, "array": list}
 FORMULA_STARTS = ["=", "+", "@", "\t", "\r"]  # what spreadsheets run as a formula
@@ -324,7 +335,8 @@ def field_problems(spec: FieldSpec) -> Iterator[tuple[str, str]]:
             yield message, "unsupported-pattern"
     for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         bound = spec.constraints.get(key)
-        if spec.type in ("integer", "number") and bound is not None and as_number(bound) is None:
+        number = as_number(bound) if bound is not None else 0.0
+        if spec.type in NUMERIC and (number is None or math.isnan(number)):  # a NaN bound excludes nothing
             yield f"{key} {shorten(bound)} is not a number", "descriptor-error"
 
 
@@ -362,10 +374,12 @@ def check_cells(table: Rows, spec: FieldSpec, values: pa.ChunkedArray, report: R
         elif kind == "time":
             cells.fail(pc.invert(_real_times(pc, values)), "type-error", lambda v: f"{v!r} is not a real time")
     if kind == "boolean":
-        truthy = _strings(spec.spec.get("trueValues")) or ["true", "True", "TRUE", "1"]
-        falsy = _strings(spec.spec.get("falseValues")) or ["false", "False", "FALSE", "0"]
+        truthy, falsy = _boolean_words(spec.spec)
         allowed = pa.array([*truthy, *falsy], pa.string())
         cells.fail(pc.invert(pc.is_in(values, value_set=allowed)), "type-error", lambda v: f"{v!r} is not a boolean")
+        # Constraints apply to the logical value: with an enum of [true], "True" and "1" are allowed.
+        true, known = pc.is_in(values, value_set=pa.array(truthy, pa.string())), pc.is_in(values, value_set=allowed)
+        cells.values = pc.if_else(true, pa.scalar("true"), pc.if_else(known, pa.scalar("false"), values))
     elif kind == "geojson":
         _check_geojson(cells, str(fmt))
     elif kind in JSON_TYPES:
@@ -381,6 +395,12 @@ def check_cells(table: Rows, spec: FieldSpec, values: pa.ChunkedArray, report: R
         formula = functools.reduce(pc.or_, [pc.starts_with(values, start) for start in FORMULA_STARTS])
         cells.fail(formula, "formula-cell", _formula_message, "warning")
     return cells.result
+
+
+def _boolean_words(spec: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """The texts a boolean field reads as true, and as false."""
+    truthy = _strings(spec.get("trueValues")) or ["true", "True", "TRUE", "1"]
+    return truthy, _strings(spec.get("falseValues")) or ["false", "False", "FALSE", "0"]
 
 
 def _has_number_options(spec: dict[str, Any]) -> bool:
@@ -449,7 +469,7 @@ def _check_composite(cells: _Cells, kind: str, fmt: str) -> None:
 
 
 def _check_special_numbers(cells: _Cells) -> None:
-    """The cast also reads ``inf``, ``Infinity`` and ``nan``; the Table Schema allows only NaN, INF and -INF.
+    """The cast also reads ``Infinity`` and ``+inf``; the Table Schema allows only NaN, INF and -INF, in any case.
 
     Checked on the values the cast made infinite or NaN, so that a clean cast and the pattern
     (used when some value does not cast) accept the same cells.
@@ -511,10 +531,22 @@ def _formula_message(value: str) -> str:
     return f"{shorten(value)!r} would run as a formula in a spreadsheet"
 
 
+# Each bound: the comparison of a cell with it that fails the cell, and how the message says the bound.
+_BOUNDS = (
+    ("minimum", "less", ">="),
+    ("maximum", "greater", "<="),
+    ("exclusiveMinimum", "less_equal", ">"),
+    ("exclusiveMaximum", "greater_equal", "<"),
+)
+
+
 def _check_constraints(cells: _Cells, pa: Any, pc: Any) -> None:
     spec, values, c = cells.spec, cells.values, cells.spec.constraints
     allowed = spec.allowed
-    numeric = spec.type in ("integer", "number")
+    if allowed is not None and spec.type == "boolean":  # compared as logical values, as the cells are
+        truthy, falsy = _boolean_words(spec.spec)
+        allowed = ["true" if a in truthy else "false" if a in falsy else a for a in allowed]
+    numeric = spec.type in NUMERIC
     if allowed is not None:
         shown = ", ".join(allowed[:12]) + (", ..." if len(allowed) > 12 else "")
         numbers = [as_number(v) for v in spec.enum or []]
@@ -527,30 +559,77 @@ def _check_constraints(cells: _Cells, pa: Any, pc: Any) -> None:
     if isinstance(c.get("pattern"), str):
         pattern = c["pattern"]
         cells.fail(pc.invert(cells.matches(pattern)), "pattern-error", lambda v: f"{v!r} does not match {pattern}")
-    bounds = {k: as_number(c.get(k)) for k in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")}
-    if numeric and any(b is not None for b in bounds.values()):
+    bounds = [(key, c[key], getattr(pc, op), word) for key, op, word in _BOUNDS if c.get(key) is not None]
+    if numeric and bounds:
         parsed = cells.as_floats()
-        for key, op, word in (
-            ("minimum", pc.less, ">="),
-            ("maximum", pc.greater, "<="),
-            ("exclusiveMinimum", pc.less_equal, ">"),
-            ("exclusiveMaximum", pc.greater_equal, "<"),
-        ):
-            if (bound := bounds[key]) is not None:
-                cells.fail(op(parsed, bound), "range-error", _out_of_range(word, c[key]))
-    elif not numeric and spec.type in ("date", "year", "yearmonth", "datetime", "time", "string"):
-        for key, op, word in (("minimum", pc.less, ">="), ("maximum", pc.greater, "<=")):
-            if isinstance(c.get(key), str):
-                bound = c[key]
+        for key, bound, op, word in bounds:
+            if (number := as_number(bound)) is not None:
+                cells.fail(op(parsed, number), "range-error", _out_of_range(word, c[key]))
+    elif spec.type == "duration" and bounds:
+        _check_duration_bounds(cells, bounds)
+    elif spec.type in ("date", "yearmonth", "datetime", "time", "string"):
+        # These fixed-width ISO forms sort as text in the order of their values.
+        for _, bound, op, word in bounds:
+            if isinstance(bound, str):
                 cells.fail(op(values, bound), "range-error", _out_of_range(word, bound))
-    if isinstance(c.get("minLength"), int) or isinstance(c.get("maxLength"), int):
+    low, high = (c.get(key) if _is_int(c.get(key)) else None for key in ("minLength", "maxLength"))
+    if low is not None or high is not None:
         length, unit = _lengths(cells)
-    if isinstance(c.get("minLength"), int):
-        low = c["minLength"]
+    if low is not None:
         cells.fail(pc.less(length, low), "length-error", lambda v: f"must have at least {low} {unit}")
-    if isinstance(c.get("maxLength"), int):
-        high = c["maxLength"]
+    if high is not None:
         cells.fail(pc.greater(length, high), "length-error", lambda v: f"must have at most {high} {unit}")
+
+
+def _check_duration_bounds(cells: _Cells, bounds: list[tuple[str, Any, Any, str]]) -> None:
+    """Durations against their bounds, in XML Schema's partial order: P1M and P30D are not compared."""
+    import pyarrow as pa
+
+    spans = [_duration_span(v) if v is not None else None for v in cells.values.to_pylist()]
+    for _, bound, _, word in bounds:
+        limit = _duration_span(bound) if isinstance(bound, str) else None
+        if limit is None:
+            continue  # the profile check reports a bound that is no duration
+        bad = [span is not None and _compare_spans(span, limit) in _BAD_ORDERS[word] for span in spans]
+        cells.fail(pa.array(bad, pa.bool_()), "range-error", _out_of_range(word, bound))
+
+
+_DURATION_PARTS = re.compile(
+    r"(-)?P(?:([0-9]+)W)?(?:([0-9]+)Y)?(?:([0-9]+)M)?(?:([0-9]+)D)?"
+    r"(?:T(?:([0-9]+)H)?(?:([0-9]+)M)?(?:([0-9]+(?:\.[0-9]+)?)S)?)?"
+)
+_BAD_ORDERS = {">=": {-1}, "<=": {1}, ">": {-1, 0}, "<": {0, 1}}  # a cell's order to its bound that fails it
+
+
+def _duration_span(text: str) -> tuple[int, float] | None:
+    """A duration as (months, seconds), or None when it is not one."""
+    if re.fullmatch(_DURATION, text) is None:
+        return None
+    match = _DURATION_PARTS.fullmatch(text)
+    if match is None:
+        return None
+    sign = -1 if match[1] else 1
+    weeks, years, months, days, hours, minutes = (int(part or 0) for part in match.groups()[1:7])
+    seconds = float(match[8] or 0) + 60 * (minutes + 60 * (hours + 24 * (days + 7 * weeks)))
+    return sign * (12 * years + months), sign * seconds
+
+
+def _compare_spans(a: tuple[int, float], b: tuple[int, float]) -> int | None:
+    """-1, 0 or 1 as ``a`` is shorter, equal or longer than ``b``; None when that depends on the months."""
+    if a[0] == b[0]:
+        return (a[1] > b[1]) - (a[1] < b[1])
+    day = 86400
+
+    def span(months: int, seconds: float) -> tuple[float, float]:
+        short, long = months * 28 * day + seconds, months * 31 * day + seconds
+        return min(short, long), max(short, long)
+
+    (low_a, high_a), (low_b, high_b) = span(*a), span(*b)
+    return -1 if high_a < low_b else 1 if low_a > high_b else None
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)  # true is no length (the profile says so)
 
 
 def _lengths(cells: _Cells) -> tuple[Any, str]:

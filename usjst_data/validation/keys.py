@@ -123,8 +123,8 @@ def _duplicates(table: Rows, fields: list[str], code: str, report: Report, pool:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if any(f not in table.columns for f in fields) or table.num_rows < 2:
-        return
+    if not fields or any(f not in table.columns for f in fields) or table.num_rows < 2:
+        return  # an empty or unknown key: key_definition_problems reported it
     key = _key(table, fields)
     count = _part_count(len(key))
     last = pc.binary_slice(key.cast(pa.binary()), -1) if count > 1 else None

@@ -19,6 +19,8 @@ from .keys import as_list
 from .reading import Dialect, DialectError, Feed, Source, Unparsable
 from .report import Problem, Report, shorten
 
+MAX_PARSER_NULLS = 1000  # more missing values than this are matched after parsing, not by the parser
+
 
 def check_table(
     path: Path,
@@ -80,7 +82,9 @@ def check_table(
     # Fields with their own missingValues (v2): then every column's missing values are applied after parsing.
     own = {f.name: _missing_values(f.spec["missingValues"]) for f in fields if "missingValues" in f.spec}
     # So are they when spaces after a delimiter are first taken off (skipInitialSpace).
-    nulls = {n: own.get(n, missing) for n in order} if own or dialect.skip_initial_space else None
+    # And so are very many missing values: Arrow's CSV parser crashes the process past about 32,000.
+    after = own or dialect.skip_initial_space or len(missing) > MAX_PARSER_NULLS
+    nulls = {n: own.get(n, missing) for n in order} if after else None
     table = Rows(name=name, file=shown, first_row=dialect.header_rows + 1)
     try:
         read_and_check(
