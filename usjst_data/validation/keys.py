@@ -25,14 +25,27 @@ def _list(value: Any) -> list[Any]:
 
 
 def _key(table: Rows, fields: list[str]) -> Any:
-    """One string per row for a (possibly composite) key; null when any part is missing."""
+    """One string per row for a (possibly composite) key, null when any part is missing.
+
+    Each part of a composite key is prefixed with its length in bytes, so that no two keys join to
+    the same string: ("a/b", "c") and ("a", "b/c") stay apart whatever the separator.
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
     parts = [table.columns[f] for f in fields]
     if len(parts) == 1:
         return parts[0]
-    return pc.binary_join_element_wise(*parts, pa.scalar("\x1f"), null_handling="emit_null")
+    sized = [pc.binary_join_element_wise(pc.cast(pc.binary_length(p), pa.string()), p, ":") for p in parts]
+    return pc.binary_join_element_wise(*sized, "\x1f", null_handling="emit_null")
+
+
+def _shown(table: Rows, fields: list[str]) -> Any:
+    """A key as a person reads it in a message: its parts joined by "/"."""
+    import pyarrow.compute as pc
+
+    parts = [table.columns[f] for f in fields]
+    return parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, "/", null_handling="emit_null")
 
 
 def key_definition_problems(resources: list[Resource]) -> Iterator[Problem]:
@@ -140,10 +153,9 @@ def _duplicates(table: Rows, fields: list[str], code: str, report: Report, pool:
     positions = repeats.take(order).to_pylist()
     first_places = table.places(firsts.take(order).to_pylist())
     problems = []
-    for value, (file, row), first in zip(
-        key.take(positions).to_pylist(), table.places(positions), first_places, strict=True
+    for shown, (file, row), first in zip(
+        _shown(table, fields).take(positions).to_pylist(), table.places(positions), first_places, strict=True
     ):
-        shown = str(value).replace("\x1f", "/")
         earlier = f"row {first[1]}" if first[0] == file else f"{first[0]} row {first[1]}"
         problems.append(
             Problem(
@@ -251,7 +263,7 @@ def _resource_keys(
         _emit_rows(
             table,
             dangling,
-            child,
+            _shown(table, fields),
             "foreign-key-error",
             ",".join(fields),
             report,
@@ -273,7 +285,7 @@ def _emit_rows(
         return
     kind = (table.name, code, label)
     positions = pc.indices_nonzero(mask).slice(0, min(total, report.room(kind))).to_pylist()
-    cells = [str(values[p].as_py()).replace("\x1f", "/") for p in positions]
+    cells = [str(values[p].as_py()) for p in positions]
     problems = [
         Problem(code, message(cell), file=file, row=row, resource=table.name, field=label, value=shorten(cell))
         for cell, (file, row) in zip(cells, table.places(positions), strict=True)

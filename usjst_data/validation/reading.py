@@ -73,11 +73,9 @@ class Dialect:
             skip_initial_space=bool(spec.get("skipInitialSpace", False)),
             header_lines=_rows(spec, "headerRows", (1,)),
             header_join=spec["headerJoin"] if isinstance(spec.get("headerJoin"), str) else " ",
-            comment_char=spec["commentChar"] if isinstance(spec.get("commentChar"), str) else None,
+            comment_char=_character(spec, "commentChar", None),
             comment_rows=frozenset(_rows(spec, "commentRows", ())),
         )
-        if dialect.comment_char == "":
-            raise DialectError("dialect commentChar must not be empty")
         if dialect.delimiter in (dialect.quote_char, dialect.escape_char, "\n", "\r"):
             raise DialectError(f"delimiter {dialect.delimiter!r} cannot also quote, escape or end lines")
         return dialect
@@ -180,6 +178,8 @@ def read_header(source: Source, dialect: Dialect, encoding: str) -> list[str] | 
     if not records:
         return None
     rows = [records[n - 1] for n in dialect.header_lines if n <= len(records)]
+    if not rows:
+        raise ValueError(f"headerRows names row {dialect.header_lines[0]}, but the file has {len(records)} rows")
     width = max(len(row) for row in rows)
     return [dialect.header_join.join(row[i] for row in rows if i < len(row) and row[i]) for i in range(width)]
 
