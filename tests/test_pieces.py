@@ -11,7 +11,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from usjst_data.validation import reading
@@ -70,6 +70,7 @@ def _package(folder: Path, rows: list[Any], newline: str) -> Path:
     piece=st.integers(8, 200),
     newline=st.sampled_from(["\n", "\r\n"]),
 )
+@example(rows=[[""], ["a"]], many=None, at=0, piece=12, newline="\r\n")  # the first piece ends inside a CRLF
 def test_pieces_give_the_report_of_the_whole_file(
     tmp_path_factory: pytest.TempPathFactory,
     rows: list[Any],

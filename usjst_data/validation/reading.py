@@ -391,11 +391,10 @@ def _pieces(source: Source, dialect: Dialect, encoding: str, feed: Feed, spare: 
             view.release()
             if size == len(carry):
                 break
-            if line_end is None:  # lines end in LF or CRLF, or (old Mac files) in CR alone
-                line_end = b"\r" if b"\n" not in data[:size] and b"\r" in data[:size] else b"\n"
-            cut = _record_end(data, quote, size, line_end)
-            if cut is None:
-                cut = data.rfind(line_end, 0, size) + 1 or None
+            line_end = line_end or _line_ending(data, size)
+            cut = None
+            if line_end is not None:
+                cut = _record_end(data, quote, size, line_end) or data.rfind(line_end, 0, size) + 1 or None
             if cut is None:
                 if size > MAX_RECORD_BYTES:
                     raise ValueError(f"a record is longer than {MAX_RECORD_BYTES >> 20} MB (no line end)")
@@ -431,6 +430,14 @@ def _buffer(spare: list[bytearray], fed: dict[int, Future[None]], size: int) -> 
         if len(buffer) >= size:
             return buffer
     return bytearray(size)
+
+
+def _line_ending(data: bytearray, size: int) -> bytes | None:
+    """How lines end: LF (or CRLF), or CR alone in old Mac files; None while ``data[:size]`` cannot tell."""
+    if data.find(b"\n", 0, size) >= 0:
+        return b"\n"
+    # A CR that ends the bytes read may be the first half of a CRLF.
+    return b"\r" if data.find(b"\r", 0, size - 1) >= 0 else None
 
 
 def _record_end(data: bytearray, quote: bytes, size: int, line_end: bytes = b"\n") -> int | None:
