@@ -230,3 +230,29 @@ def test_a_file_in_another_encoding_is_read_in_bounded_memory(tmp_path: Path, mo
     # text (reading it whole held over 40 times its size).
     assert len(peaks) == 1
     assert peaks[0] < size // 4, (peaks, size)
+
+
+@pytest.mark.parametrize(
+    ("dialect", "columns"),
+    [({"escapeChar": "-"}, 1), ({"escapeChar": "e"}, 3), ({"delimiter": "e"}, 4), ({"delimiter": "\x1e"}, 2)],
+)
+def test_no_dialect_breaks_the_mark_after_a_cut(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dialect: dict[str, str], columns: int
+) -> None:
+    """Whatever characters a dialect gives a meaning to, pieces cut between records are parsed once, and
+    a file far longer than the bound on a record is not refused."""
+    delimiter = dialect.get("delimiter", ",")
+    names = ["id", "a", "b", "c"][:columns]
+    lines = [delimiter.join(names)] + [delimiter.join([f"k{i}"] + ["x"] * (columns - 1)) for i in range(400)]
+    (tmp_path / "t.csv").write_text("\n".join([*lines, "k0"]) + "\n")
+    fields = [{"name": n, "type": "string"} for n in names]
+    resource = {"name": "t", "path": "t.csv", "dialect": dialect, "schema": {"fields": fields, "primaryKey": ["id"]}}
+    (tmp_path / "datapackage.json").write_text(json.dumps({"resources": [resource]}))
+    expected = validate(tmp_path).counts()
+    assert expected == ({"primary-key-error": 1} if columns == 1 else {"ragged-row": 1})
+    parses = _parses(monkeypatch)
+    monkeypatch.setattr(reading, "PIECE_BYTES", 64)
+    monkeypatch.setattr(reading, "MAX_RECORD_BYTES", 1024)
+    assert validate(tmp_path).counts() == expected
+    assert len(parses) > 20
+    assert all(complete for _, complete in parses)

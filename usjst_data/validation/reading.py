@@ -246,16 +246,25 @@ class Unparsable(Exception):
     """The parser, the decoder or the reader failed on the file: the file's problem, not a fault."""
 
 
-# Written after each piece cut before the end of the file: the parser sees it as a record of its
-# own only when the piece ends outside quotes, which tells a cut between records from one inside
-# a quoted cell (the cutter counts quotes, and a stray quote in an unquoted cell misleads it).
-_MARK = b"\x1eusjst-piece-end\x1e"
 MAX_RECORD_BYTES = 256 << 20  # a record longer than this is refused: memory stays bounded
+
+
+def _mark(dialect: Dialect) -> bytes:
+    """What is written after each piece cut before the end of the file.
+
+    The parser sees it as a record of its own only when the piece ends between records, which
+    tells such a cut from one inside a quoted cell or after an escape character (the cutter
+    counts quotes, and a stray quote in an unquoted cell misleads it). It is a run of a control
+    character that the dialect gives no meaning to, so that it stays one cell whatever the dialect.
+    """
+    used = (dialect.delimiter, dialect.quote_char, dialect.escape_char)
+    separator = next(c for c in "\x1e\x1f\x1d\x1c" if c not in used)  # ASCII's record, unit, group, file
+    return separator.encode() * 16
 
 
 @dataclass
 class _Cut:
-    """The file's text in UTF-8, cut for one parse: ``data`` ends with _MARK when ``marked``."""
+    """The file's text in UTF-8, cut for one parse: ``data`` ends with the mark when ``marked``."""
 
     data: Any
     size: int  # bytes of text in ``data``
@@ -292,7 +301,7 @@ def _read_pieces(
         parsed, cut, header = pending.popleft()
         piece = parsed.result()
         while not piece.complete and (pending or dispatch(parsing)):
-            # Cut inside a quoted cell: parse it again joined with the next piece.
+            # Cut inside a record (in a quoted cell, say): parse it again joined with the next piece.
             later, after, _ = pending.popleft()
             later.result()  # its parser is done with its bytes
             if cut.size + after.size > MAX_RECORD_BYTES:  # an unclosed quote early in a big file
@@ -301,7 +310,7 @@ def _read_pieces(
             for used in (cut.buffer, after.buffer):
                 if used is not None:
                     spare.append(used)
-            data = _py_buffer(joined + (_MARK if after.marked else b""))
+            data = _py_buffer(joined + (_mark(dialect) if after.marked else b""))
             cut = _Cut(data, cut.size + after.size, None, after.marked, cut.read + after.read)
             piece = parse(cut, header)
         if not piece.complete:  # the file ends inside the quoted cell: parse its last piece without a mark
@@ -354,7 +363,7 @@ def _parse_piece(
     table = _parse(data, names, dialect, missing, header, invalid)
     complete = True
     if marked:
-        mark = _MARK.decode()
+        mark = _mark(dialect).decode()
         if len(names) == 1:  # the mark is a row of one cell
             last = table.num_rows - 1
             complete = last >= 0 and table.column(0)[last].as_py() == mark
@@ -372,7 +381,7 @@ def _ignore(chunk: bytes | bytearray, stop: int | None) -> None:
 
 
 def _pieces(source: Source, dialect: Dialect, encoding: str, feed: Feed, spare: list[bytearray]) -> Iterator[_Cut]:
-    """The file's text in UTF-8, in pieces that end between two records as far as quotes tell (see _MARK).
+    """The file's text in UTF-8, in pieces that end between two records as far as quotes tell (see _mark).
 
     A file in another encoding is decoded as it is read (see _Utf8Reader). A newline ends a record
     when it is not escaped and the quotes before it are balanced, counting only the quotes that no
@@ -387,7 +396,7 @@ def _pieces(source: Source, dialect: Dialect, encoding: str, feed: Feed, spare: 
         text = source.data if decoder is None else _decode(decoder, source.data, len(source.data), True, encoding)
         yield _Cut(_py_buffer(text), len(text), None, False, len(source.data))
         return
-    quote = dialect.quote_char.encode()
+    quote, mark = dialect.quote_char.encode(), _mark(dialect)
     # An escape character that is the quote character too is not told apart from it.
     escape = dialect.escape_char.encode() if dialect.escape_char not in (None, dialect.quote_char) else None
     carry = b""
@@ -401,7 +410,7 @@ def _pieces(source: Source, dialect: Dialect, encoding: str, feed: Feed, spare: 
         feed_text = feed if decoding is None else _ignore
         read = 0  # bytes of the file in the pieces before: their text's, or those read for it when decoded
         while True:
-            data = _buffer(spare, fed, len(carry) + PIECE_BYTES + len(_MARK))
+            data = _buffer(spare, fed, len(carry) + PIECE_BYTES + len(mark))
             data[: len(carry)] = carry
             view = memoryview(data)
             size = len(carry) + reader.readinto(view[len(carry) : len(carry) + PIECE_BYTES])
@@ -418,12 +427,12 @@ def _pieces(source: Source, dialect: Dialect, encoding: str, feed: Feed, spare: 
                 carry = bytes(data[:size])
                 continue
             carry = bytes(data[cut:size])
-            data[cut : cut + len(_MARK)] = _MARK
+            data[cut : cut + len(mark)] = mark
             fed[id(data)] = feeding.submit(feed_text, data, cut)
             taken = cut if decoding is None else decoding.consumed - read
             read += taken
             # No copy: Arrow reads the bytes in place.
-            yield _Cut(_py_buffer(memoryview(data)[: cut + len(_MARK)]), cut, data, True, taken)
+            yield _Cut(_py_buffer(memoryview(data)[: cut + len(mark)]), cut, data, True, taken)
         rest = len(carry) if decoding is None else decoding.consumed - read
     if carry:
         feed_text(carry, None)
@@ -489,9 +498,7 @@ def _buffer(spare: list[bytearray], fed: dict[int, Future[None]], size: int) -> 
     return bytearray(size)
 
 
-def _record_end(
-    data: bytearray, quote: bytes, size: int, line_end: bytes = b"\n", escape: bytes | None = None
-) -> int | None:
+def _record_end(data: bytearray, quote: bytes, size: int, line_end: bytes, escape: bytes | None) -> int | None:
     """The position just after the last line end of ``data[:size]`` that is outside quotes, if any.
 
     ``data`` starts at a record's start, where no quote is open and no escape character pending.
