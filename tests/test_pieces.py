@@ -37,8 +37,11 @@ RAW = st.lists(st.text(alphabet='ab"1x=\\日', max_size=5), min_size=0, max_size
 ROWS = st.lists(QUOTED | st.lists(CELLS, min_size=1, max_size=5) | RAW, max_size=30)
 # Many problems of one kind, past the per-kind quota: a warning (a formula) or an error (a type).
 MANY = st.sampled_from([None, ("f", "1", "=SUM(1)", "1"), ("t", "one", "", "2")])
-# UTF-8 is cut as it is; the others are decoded first, from one, two or variable bytes a character.
-ENCODINGS = st.sampled_from(["utf-8", "latin-1", "cp1252", "shift_jis", "cp932", "euc-jp", "utf-16", "utf-16-le"])
+# UTF-8 is cut as it is; the others are decoded first: one or two bytes a character, or a stateful
+# encoding (ISO-2022-JP shifts in and out of JIS X 0208 with escape sequences).
+ENCODINGS = st.sampled_from(
+    ["utf-8", "latin-1", "cp1252", "shift_jis", "cp932", "euc-jp", "iso-2022-jp", "utf-16", "utf-16-le"]
+)
 # With an escape character: quotes escaped inside quoted cells (minimal quoting), or delimiters,
 # quotes and line ends escaped in cells never quoted.
 ESCAPES = st.sampled_from([None, csv.QUOTE_MINIMAL, csv.QUOTE_NONE])
