@@ -230,7 +230,7 @@ def test_a_file_in_another_encoding_is_read_in_bounded_memory(tmp_path: Path, mo
     assert len(parses) > size // piece  # the file's text is longer in UTF-8 than in Shift JIS
     assert max(parsed for parsed, _ in parses) < 2 * piece
     # The Python objects held at once while the file was read and checked: a few pieces' bytes and
-    # text (reading it whole held over 40 times its size).
+    # text (reading it whole held about 40 times its size).
     assert len(peaks) == 1
     assert peaks[0] < size // 4, (peaks, size)
 
