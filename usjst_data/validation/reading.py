@@ -1,7 +1,9 @@
 """Reading a CSV table: its dialect, its header, and its pieces parsed in parallel into columns of strings.
 
 A large file is cut into pieces at record ends and the pieces are parsed on several threads, so
-memory stays bounded; cells stay strings, for the checks in ``cells`` to show them as written.
+memory stays bounded whatever its encoding and dialect; a file in another encoding than UTF-8 is
+decoded as it is read and parsed as UTF-8. Cells stay strings, for the checks in ``cells`` to show
+them as written.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .report import shorten
 
@@ -225,8 +227,8 @@ def read_pieces(
 
     Each piece is parsed by one thread, which numbers the rows the parser rejects, and up to
     PARSERS pieces are parsed at once. Memory stays bounded by the piece size and PARSERS whatever
-    the file's size. ``feed`` sees every byte of the file once, in order (to hash it without
-    reading it again).
+    the file's size. ``feed`` sees every byte of the file once, in order, as it is on disk (to hash
+    it without reading it again).
     """
     try:
         yield from _read_pieces(source, names, dialect, encoding, missing, feed)
@@ -244,21 +246,31 @@ class Unparsable(Exception):
     """The parser, the decoder or the reader failed on the file: the file's problem, not a fault."""
 
 
-# Written after each piece cut before the end of the file: the parser sees it as a record of its
-# own only when the piece ends outside quotes, which tells a cut between records from one inside
-# a quoted cell (the cutter counts quotes, and a stray quote in an unquoted cell misleads it).
-_MARK = b"\x1eusjst-piece-end\x1e"
 MAX_RECORD_BYTES = 256 << 20  # a record longer than this is refused: memory stays bounded
+
+
+def _mark(dialect: Dialect) -> bytes:
+    """What is written after each piece cut before the end of the file.
+
+    The parser sees it as a record of its own only when the piece ends between records, which
+    tells such a cut from one inside a quoted cell or after an escape character (the cutter
+    counts quotes, and a stray quote in an unquoted cell misleads it). It is a run of a control
+    character that the dialect gives no meaning to, so that it stays one cell whatever the dialect.
+    """
+    used = (dialect.delimiter, dialect.quote_char, dialect.escape_char)
+    separator = next(c for c in "\x1e\x1f\x1d\x1c" if c not in used)  # ASCII's record, unit, group, file
+    return separator.encode() * 16
 
 
 @dataclass
 class _Cut:
-    """Bytes of the file cut for one parse: ``data`` ends with _MARK when ``marked``."""
+    """The file's text in UTF-8, cut for one parse: ``data`` ends with the mark when ``marked``."""
 
     data: Any
-    size: int  # bytes of the file
+    size: int  # bytes of text in ``data``
     buffer: bytearray | None  # the spare buffer holding the bytes, if any
     marked: bool
+    read: int  # bytes of the file read for it (its size, for a UTF-8 file)
 
 
 def _read_pieces(
@@ -270,9 +282,10 @@ def _read_pieces(
     pending: deque[tuple[Future[Piece], _Cut, int]] = deque()
     cuts = _pieces(source, dialect, encoding, feed or _ignore, spare)
     first = True
+    check = _is_utf8(encoding)  # text decoded from another encoding is valid UTF-8 already
 
     def parse(cut: _Cut, header: int) -> Piece:
-        return _parse_piece(cut.data, names, dialect, encoding, missing, header, cut.marked, cut.size)
+        return _parse_piece(cut.data, names, dialect, missing, header, cut.marked, cut.read, check)
 
     def dispatch(parsing: ThreadPoolExecutor) -> bool:
         nonlocal first
@@ -288,7 +301,7 @@ def _read_pieces(
         parsed, cut, header = pending.popleft()
         piece = parsed.result()
         while not piece.complete and (pending or dispatch(parsing)):
-            # Cut inside a quoted cell: parse it again joined with the next piece.
+            # Cut inside a record (in a quoted cell, say): parse it again joined with the next piece.
             later, after, _ = pending.popleft()
             later.result()  # its parser is done with its bytes
             if cut.size + after.size > MAX_RECORD_BYTES:  # an unclosed quote early in a big file
@@ -297,10 +310,12 @@ def _read_pieces(
             for used in (cut.buffer, after.buffer):
                 if used is not None:
                     spare.append(used)
-            cut = _Cut(_py_buffer(joined + (_MARK if after.marked else b"")), cut.size + after.size, None, after.marked)
+            data = _py_buffer(joined + (_mark(dialect) if after.marked else b""))
+            cut = _Cut(data, cut.size + after.size, None, after.marked, cut.read + after.read)
             piece = parse(cut, header)
         if not piece.complete:  # the file ends inside the quoted cell: parse its last piece without a mark
-            piece = parse(_Cut(_py_buffer(bytes(memoryview(cut.data)[: cut.size])), cut.size, None, False), header)
+            last = _py_buffer(bytes(memoryview(cut.data)[: cut.size]))
+            piece = parse(_Cut(last, cut.size, None, False, cut.read), header)
         if cut.buffer is not None:
             spare.append(cut.buffer)  # the parser copied what it keeps
         record = piece.number_rows(record)
@@ -330,24 +345,25 @@ def _parse_piece(
     data: Any,
     names: list[str],
     dialect: Dialect,
-    encoding: str,
     missing: list[str],
     header: int,
-    marked: bool = False,
-    size: int | None = None,
+    marked: bool,
+    size: int,
+    check: bool,
 ) -> Piece:
-    """One piece's rows and rejected rows, numbered within the piece (see ``Piece.number_rows``).
+    """One piece of UTF-8 text: its rows and rejected rows, numbered within the piece (see ``Piece.number_rows``).
 
     A marked piece is complete when the parser read its mark as a record of its own (then dropped).
+    ``check``: whether the bytes must first be checked to be UTF-8 (they are when they were decoded).
     """
-    if _is_utf8(encoding):
+    if check:
         # Checked first: the parser cannot even report a rejected row whose bytes do not decode.
         _check_utf8(data)
     invalid = InvalidRows()
-    table = _parse(data, names, dialect, encoding, missing, header, invalid)
+    table = _parse(data, names, dialect, missing, header, invalid)
     complete = True
     if marked:
-        mark = _MARK.decode()
+        mark = _mark(dialect).decode()
         if len(names) == 1:  # the mark is a row of one cell
             last = table.num_rows - 1
             complete = last >= 0 and table.column(0)[last].as_py() == mark
@@ -357,7 +373,7 @@ def _parse_piece(
             if complete:
                 invalid.rows.pop()
     rejected = [(n or 0, expected, actual, text) for n, expected, actual, text in invalid.rows]
-    return Piece(table, rejected, data.size if size is None else size, header, complete)
+    return Piece(table, rejected, size, header, complete)
 
 
 def _ignore(chunk: bytes | bytearray, stop: int | None) -> None:
@@ -365,62 +381,111 @@ def _ignore(chunk: bytes | bytearray, stop: int | None) -> None:
 
 
 def _pieces(source: Source, dialect: Dialect, encoding: str, feed: Feed, spare: list[bytearray]) -> Iterator[_Cut]:
-    """The file's bytes in pieces that end between two records, as far as quotes tell (see _MARK).
+    """The file's text in UTF-8, in pieces that end between two records as far as quotes tell (see _mark).
 
-    A newline ends a record when the quotes before it are balanced; that holds for UTF-8 and for
-    the doubled-quote convention, so other encodings and escape characters get one piece. When no
+    A file in another encoding is decoded as it is read (see _Utf8Reader). A newline ends a record
+    when it is not escaped and the quotes before it are balanced, counting only the quotes that no
+    escape character makes literal; the doubled-quote convention keeps them balanced. When no
     newline balances the quotes, the piece ends at its last newline, and the mark tells whether
     that was right. Buffers put in ``spare`` are read into again once their bytes are fed.
     """
-    if not _is_utf8(encoding) or dialect.escape_char or source.data is not None:
-        whole = _read_whole(source.path) if source.data is None else source.data
-        feed(whole, None)
-        yield _Cut(_py_buffer(whole), len(whole), None, False)
+    utf8 = _is_utf8(encoding)
+    if source.data is not None:
+        feed(source.data, None)
+        decoder = None if utf8 else codecs.getincrementaldecoder(encoding)()
+        text = source.data if decoder is None else _decode(decoder, source.data, len(source.data), True, encoding)
+        yield _Cut(_py_buffer(text), len(text), None, False, len(source.data))
         return
-    quote = dialect.quote_char.encode()
+    quote, mark = dialect.quote_char.encode(), _mark(dialect)
+    # An escape character that is the quote character too is not told apart from it.
+    escape = dialect.escape_char.encode() if dialect.escape_char not in (None, dialect.quote_char) else None
     carry = b""
     line_end: bytes | None = None
     fed: dict[int, Future[None]] = {}
-    # The bytes are fed (hashed) in a thread, in order, while pieces are parsed.
+    # The bytes are fed (hashed) in a thread, in order, while pieces are parsed; a file in another
+    # encoding is fed by its reader, as it is read.
     with source.path.open("rb") as handle, ThreadPoolExecutor(max_workers=1) as feeding:
+        decoding = None if utf8 else _Utf8Reader(handle, encoding, feed)
+        reader = decoding or handle
+        feed_text = feed if decoding is None else _ignore
+        read = 0  # bytes of the file in the pieces before: their text's, or those read for it when decoded
         while True:
-            data = _buffer(spare, fed, len(carry) + PIECE_BYTES + len(_MARK))
+            data = _buffer(spare, fed, len(carry) + PIECE_BYTES + len(mark))
             data[: len(carry)] = carry
             view = memoryview(data)
-            size = len(carry) + handle.readinto(view[len(carry) : len(carry) + PIECE_BYTES])
+            size = len(carry) + reader.readinto(view[len(carry) : len(carry) + PIECE_BYTES])
             view.release()
             if size == len(carry):
                 break
-            if line_end is None:  # lines end in LF or CRLF, or (old Mac files) in CR alone
-                line_end = b"\r" if b"\n" not in data[:size] and b"\r" in data[:size] else b"\n"
-            cut = _record_end(data, quote, size, line_end)
-            if cut is None:
-                cut = data.rfind(line_end, 0, size) + 1 or None
+            line_end = line_end or _line_ending(data, size)
+            cut = None
+            if line_end is not None:
+                cut = _record_end(data, quote, size, line_end, escape) or _line_end(data, size, line_end, escape)
             if cut is None:
                 if size > MAX_RECORD_BYTES:
                     raise ValueError(f"a record is longer than {MAX_RECORD_BYTES >> 20} MB (no line end)")
                 carry = bytes(data[:size])
                 continue
             carry = bytes(data[cut:size])
-            data[cut : cut + len(_MARK)] = _MARK
-            fed[id(data)] = feeding.submit(feed, data, cut)
+            data[cut : cut + len(mark)] = mark
+            fed[id(data)] = feeding.submit(feed_text, data, cut)
+            taken = cut if decoding is None else decoding.consumed - read
+            read += taken
             # No copy: Arrow reads the bytes in place.
-            yield _Cut(_py_buffer(memoryview(data)[: cut + len(_MARK)]), cut, data, True)
+            yield _Cut(_py_buffer(memoryview(data)[: cut + len(mark)]), cut, data, True, taken)
+        rest = len(carry) if decoding is None else decoding.consumed - read
     if carry:
-        feed(carry, None)
-        yield _Cut(_py_buffer(carry), len(carry), None, False)
+        feed_text(carry, None)
+        yield _Cut(_py_buffer(carry), len(carry), None, False, rest)
 
 
-def _read_whole(path: Path) -> bytes:
-    """A file read whole (one piece), refused beyond MAX_RECORD_BYTES: memory stays bounded."""
-    with path.open("rb") as handle:
-        whole = handle.read(MAX_RECORD_BYTES + 1)
-    if len(whole) > MAX_RECORD_BYTES:
-        raise ValueError(
-            f"larger than {MAX_RECORD_BYTES >> 20} MB in an encoding or dialect read in one piece;"
-            " save it as UTF-8 without an escape character to validate it in pieces"
-        )
-    return whole
+DECODE_BYTES = 1 << 20  # a file in another encoding is decoded in chunks of this size
+
+
+def _decode(decoder: codecs.IncrementalDecoder, chunk: bytes, end: int, final: bool, encoding: str) -> bytes:
+    """The text of ``chunk`` (the file's bytes up to ``end``) in UTF-8.
+
+    A byte that does not decode is a ValueError that says where it is in the file, wherever the
+    chunks end (a file that ends inside a character is not caught by run._report_undecodable).
+    """
+    try:
+        return decoder.decode(chunk, final).encode()
+    except UnicodeDecodeError as exc:
+        at = end - len(exc.object) + exc.start  # the error's bytes are those the decoder kept, then the chunk
+        raise ValueError(f"not valid {encoding} at byte {at}: {exc.reason}") from None
+
+
+class _Utf8Reader:
+    """A file in another encoding, read as UTF-8 text: decoded as it is read, whatever its size.
+
+    ``feed`` sees the file's own bytes as they are read.
+    """
+
+    def __init__(self, handle: BinaryIO, encoding: str, feed: Feed) -> None:
+        self.handle, self.feed, self.encoding = handle, feed, encoding
+        # Incremental: a chunk may end inside a character, which the next one completes.
+        self.decoder = codecs.getincrementaldecoder(encoding)()
+        self.text = memoryview(b"")  # decoded, not yet read
+        self.consumed = 0  # bytes of the file read
+        self.ended = False
+
+    def readinto(self, view: memoryview) -> int:
+        """Fill ``view`` with the next bytes of text; fewer only at the end of the file."""
+        filled = 0
+        while filled < len(view):
+            if not self.text:
+                if self.ended:
+                    break
+                chunk = self.handle.read(min(len(view) - filled, DECODE_BYTES))
+                self.feed(chunk, None)
+                self.consumed += len(chunk)
+                self.ended = not chunk
+                self.text = memoryview(_decode(self.decoder, chunk, self.consumed, self.ended, self.encoding))
+            taken = min(len(self.text), len(view) - filled)
+            view[filled : filled + taken] = self.text[:taken]
+            self.text = self.text[taken:]
+            filled += taken
+        return filled
 
 
 def _buffer(spare: list[bytearray], fed: dict[int, Future[None]], size: int) -> bytearray:
@@ -433,34 +498,77 @@ def _buffer(spare: list[bytearray], fed: dict[int, Future[None]], size: int) -> 
     return bytearray(size)
 
 
-def _record_end(data: bytearray, quote: bytes, size: int, line_end: bytes = b"\n") -> int | None:
-    """The position just after the last line end of ``data[:size]`` that is outside quotes, if any."""
-    quotes = data.count(quote, 0, size)
+def _record_end(data: bytearray, quote: bytes, size: int, line_end: bytes, escape: bytes | None) -> int | None:
+    """The position just after the last line end of ``data[:size]`` that is outside quotes, if any.
+
+    ``data`` starts at a record's start, where no quote is open and no escape character pending.
+    """
+    quotes = _quotes(data, quote, escape, 0, size)
     end = size
     while (newline := data.rfind(line_end, 0, end)) >= 0:
-        quotes -= data.count(quote, newline, end)
-        if quotes % 2 == 0:
+        quotes -= _quotes(data, quote, escape, newline, end)
+        if quotes % 2 == 0 and not _escaped(data, newline, escape):
             return newline + 1
         end = newline
     return None
 
 
+def _line_ending(data: bytearray, size: int) -> bytes | None:
+    """How lines end: LF (or CRLF), or CR alone in old Mac files; None while ``data[:size]`` cannot tell."""
+    if data.find(b"\n", 0, size) >= 0:
+        return b"\n"
+    # A CR that ends the bytes read may be the first half of a CRLF.
+    return b"\r" if data.find(b"\r", 0, size - 1) >= 0 else None
+
+
+def _line_end(data: bytearray, size: int, line_end: bytes, escape: bytes | None) -> int | None:
+    """The position just after the last line end of ``data[:size]`` that is not escaped, if any."""
+    end = size
+    while (newline := data.rfind(line_end, 0, end)) >= 0:
+        if not _escaped(data, newline, escape):
+            return newline + 1
+        end = newline
+    return None
+
+
+def _quotes(data: bytearray, quote: bytes, escape: bytes | None, start: int, end: int) -> int:
+    """The quotes in ``data[start:end]`` that no escape character makes literal.
+
+    A quote is literal after an odd run of escape characters (each pair of them is one literal
+    escape character): the quotes after a run of at least k are counted for each k in turn, added
+    and taken off alternately. ``start`` is 0 or a line end, so no run starts before it.
+    """
+    count = data.count(quote, start, end)
+    if escape is None:
+        return count
+    run, sign = escape + quote, -1
+    while after := data.count(run, start, end):
+        count += sign * after
+        run, sign = escape + run, -sign
+    return count
+
+
+def _escaped(data: bytearray, at: int, escape: bytes | None) -> bool:
+    """Whether the character at ``at`` follows an odd run of escape characters."""
+    if escape is None:
+        return False
+    run, width = 0, len(escape)
+    while at - (run + 1) * width >= 0 and data[at - (run + 1) * width : at - run * width] == escape:
+        run += 1
+    return run % 2 == 1
+
+
 def _parse(
-    data: Any,
-    names: list[str],
-    dialect: Dialect,
-    encoding: str,
-    missing: list[str],
-    header: int,
-    invalid: InvalidRows,
+    data: Any, names: list[str], dialect: Dialect, missing: list[str], header: int, invalid: InvalidRows
 ) -> pa.Table:
+    """A piece of UTF-8 text parsed as string columns; ``header`` rows skipped, rejected rows to ``invalid``."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     # The piece is one block: no cell can straddle two, and a wide table is parsed faster and in
     # less memory than in blocks (the parser holds about 8 KB a column for each block).
     read = pacsv.ReadOptions(
-        column_names=names, skip_rows=header, encoding=encoding, use_threads=False, block_size=data.size + 1
+        column_names=names, skip_rows=header, encoding="utf-8", use_threads=False, block_size=data.size + 1
     )
     parse = pacsv.ParseOptions(
         delimiter=dialect.delimiter,
@@ -473,7 +581,7 @@ def _parse(
     )
     convert = pacsv.ConvertOptions(
         column_types=dict.fromkeys(names, pa.string()),
-        check_utf8=not _is_utf8(encoding),  # read_pieces checked the whole piece already
+        check_utf8=False,  # checked whole by _parse_piece, or decoded from another encoding
         null_values=missing,
         strings_can_be_null=True,
         quoted_strings_can_be_null=True,
