@@ -132,6 +132,36 @@ def test_pieces_give_the_report_of_the_whole_file(
     assert (pieces.valid, pieces.error_count) == (whole.valid, whole.error_count)
 
 
+# A byte each of these encodings cannot decode.
+BAD_BYTES = {"utf-8": b"\xff", "cp1252": b"\x81", "shift_jis": b"\xa0", "utf-16-le": b"\x00\xdc"}
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=ROWS,
+    at=st.integers(0, 1000),
+    piece=st.integers(1, 200),
+    encoding=st.sampled_from(sorted(BAD_BYTES)),
+)
+def test_a_file_that_does_not_decode_gives_one_report_wherever_it_is_cut(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[Any], at: int, piece: int, encoding: str
+) -> None:
+    """What the pieces before the bad byte showed is dropped: the file is reported as not decoding,
+    as when it is read in one piece."""
+    folder = _package(tmp_path_factory.mktemp("undecodable"), [*rows, ("b", "x", "", "")], "\n", encoding)
+    content = (folder / "t.csv").read_bytes()
+    cut = min(at, len(content)) // len(BAD_BYTES[encoding]) * len(BAD_BYTES[encoding])
+    (folder / "t.csv").write_bytes(content[:cut] + BAD_BYTES[encoding] + content[cut:])
+    descriptor = json.loads((folder / "datapackage.json").read_text())
+    del descriptor["resources"][0]["bytes"], descriptor["resources"][0]["hash"]
+    (folder / "datapackage.json").write_text(json.dumps(descriptor))
+    whole = validate(folder)
+    with mock.patch.object(reading, "PIECE_BYTES", piece):
+        pieces = validate(folder)
+    assert _problems(pieces) == _problems(whole)
+    assert [p.code for p in whole.problems if p.code == "encoding-error"] == ["encoding-error"]
+
+
 def _problems(report: Report) -> list[str]:
     """Each problem whole (code, place, message, value, severity), in an order that does not depend on pieces."""
     return sorted(json.dumps(p, sort_keys=True) for p in report.to_dict()["problems"])

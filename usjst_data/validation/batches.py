@@ -10,6 +10,7 @@ import bisect
 import contextlib
 import functools
 import json
+import re
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -55,7 +56,7 @@ def read_and_check(
             batch = piece.table
             table.rejected.extend(row[0] for row in piece.rejected)
             # Reported as each piece comes: a file of rejected rows never holds them all at once.
-            _report_invalid_rows(table, piece.rejected, len(names), report, keep_text=keep is None)
+            _report_invalid_rows(table, piece.rejected, len(names), dialect, report, keep_text=keep is None)
             if report.full:
                 return
             if nulls:
@@ -209,14 +210,16 @@ def _unclean(batch: Any, fields: list[FieldSpec], table: Rows, report: Report, o
 
 
 def _report_invalid_rows(
-    table: Rows, rows: list[tuple[int, int, int, str]], width: int, report: Report, keep_text: bool
+    table: Rows, rows: list[tuple[int, int, int, str]], width: int, dialect: Dialect, report: Report, keep_text: bool
 ) -> None:
     """Rows the parser rejected; their text is kept (``keep_text``) for the domain rules only."""
+    escaped = re.compile(re.escape(dialect.escape_char) + ".", re.DOTALL) if dialect.escape_char else None
     for number, _expected, actual, text in rows:
         where: dict[str, Any] = {"resource": table.name, "file": table.file, "row": number, "value": shorten(text)}
         if keep_text:
             table.skipped.append(text)
-        if text.count('"') % 2:
+        quotes = (escaped.sub("", text) if escaped else text).count(dialect.quote_char)
+        if quotes % 2:
             report.add(Problem("quote-error", "a quoted cell is not closed; the rest of the file is one cell", **where))
         else:
             report.add(Problem("ragged-row", f"row has {actual} cells; the header has {width}", **where))

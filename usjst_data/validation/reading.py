@@ -78,6 +78,8 @@ class Dialect:
             comment_char=_character(spec, "commentChar", None),
             comment_rows=frozenset(_rows(spec, "commentRows", ())),
         )
+        if dialect.escape_char == dialect.quote_char:
+            raise DialectError("escapeChar must differ from quoteChar: a quote inside a quoted cell is doubled instead")
         if dialect.delimiter in (dialect.quote_char, dialect.escape_char, "\n", "\r"):
             raise DialectError(f"delimiter {dialect.delimiter!r} cannot also quote, escape or end lines")
         return dialect

@@ -6,9 +6,10 @@ the rest, so a systematic error in a million rows costs a counter, not a million
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -78,6 +79,7 @@ class Report:
     totals: Counter[tuple[str, str, str]] = field(default_factory=Counter)  # kind -> problems found
     severities: dict[str, str] = field(default_factory=dict)  # code -> severity
     truncated: bool = False
+    _journal: list[tuple[tuple[str, str, str], int]] | None = field(default=None, repr=False)
 
     def wants(self, code: str) -> bool:
         """Whether problems with this code are reported at all (``--pick``/``--skip``)."""
@@ -117,6 +119,33 @@ class Report:
         keep = self.room(kind)
         self.problems.extend(problems[:keep])
         self.totals[kind] += total
+        if self._journal is not None:
+            self._journal.append((kind, total))
+
+    @contextlib.contextmanager
+    def undoable(self) -> Iterator[Callable[[], None]]:
+        """Within it, calling the function it gives forgets every problem added since it began.
+
+        For a file found unreadable part-way: what its first pieces showed is dropped, so that its
+        report is the one problem it gets when read in one piece, wherever it was cut.
+        """
+        start, truncated = len(self.problems), self.truncated
+        journal: list[tuple[tuple[str, str, str], int]] = []
+        self._journal = journal
+
+        def undo() -> None:
+            for kind, total in journal:
+                self.totals[kind] -= total
+                if not self.totals[kind]:
+                    del self.totals[kind]
+            journal.clear()
+            del self.problems[start:]
+            self.truncated = truncated
+
+        try:
+            yield undo
+        finally:
+            self._journal = None
 
     def extend(self, problems: Iterable[Problem]) -> None:
         for problem in problems:

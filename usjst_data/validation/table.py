@@ -86,29 +86,31 @@ def check_table(
     after = own or dialect.skip_initial_space or len(missing) > MAX_PARSER_NULLS
     nulls = {n: own.get(n, missing) for n in order} if after else None
     table = Rows(name=name, file=shown, first_row=dialect.header_rows + 1)
-    try:
-        read_and_check(
-            source,
-            order,
-            fields,
-            dialect,
-            encoding,
-            [] if nulls else missing,
-            table,
-            report,
-            progress,
-            keep,
-            feed,
-            nulls,
-            silent,
-        )
-    except Unparsable as exc:
-        # Only the parser's, the decoder's and the reader's errors are the file's; any other
-        # exception is a fault of this program, not of the file, and is not disguised as one.
-        if not _report_undecodable(path, encoding, report, where):
-            reason = shorten(str(exc.__cause__ or exc), 200)
-            report.add(Problem("dialect-error", f"cannot parse the file: {reason}", **where))
-        return None
+    with report.undoable() as undo:
+        try:
+            read_and_check(
+                source,
+                order,
+                fields,
+                dialect,
+                encoding,
+                [] if nulls else missing,
+                table,
+                report,
+                progress,
+                keep,
+                feed,
+                nulls,
+                silent,
+            )
+        except Unparsable as exc:
+            # Only the parser's, the decoder's and the reader's errors are the file's; any other
+            # exception is a fault of this program, not of the file, and is not disguised as one.
+            undo()  # one problem for a file that cannot be read, as when it is read in one piece
+            if not _report_undecodable(path, encoding, report, where):
+                reason = shorten(str(exc.__cause__ or exc), 200)
+                report.add(Problem("dialect-error", f"cannot parse the file: {reason}", **where))
+            return None
     return table
 
 
@@ -182,4 +184,9 @@ def _undecodable(path: Path, encoding: str) -> tuple[int, int, str] | None:
                 return offset + exc.start, lines + chunk.count(b"\n", 0, exc.start), str(exc.reason)
             offset += len(chunk)
             lines += chunk.count(b"\n")
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError as exc:  # the file ends inside a character
+            left = exc.object[exc.start :]
+            return offset - len(left), lines - left.count(b"\n"), str(exc.reason)
     return None
