@@ -230,7 +230,7 @@ def test_a_file_in_another_encoding_is_read_in_bounded_memory(tmp_path: Path, mo
     """A Shift JIS file hundreds of pieces long is decoded and parsed a piece at a time, never held whole."""
     import tracemalloc
 
-    from usjst_data.validation import run
+    from usjst_data.validation import batches
 
     rows = [(f"k{i}", str(i), "日米科学技術協力、ｶﾀｶﾅ" * 3, "2.5") for i in range(20000)]
     folder = _package(tmp_path, [*rows, ("late", "-1", "", "")], "\r\n", encoding="shift_jis")
@@ -238,7 +238,7 @@ def test_a_file_in_another_encoding_is_read_in_bounded_memory(tmp_path: Path, mo
     piece = 8 << 10
     parses = _parses(monkeypatch)
     peaks: list[int] = []
-    read_pieces = run.read_pieces
+    read_pieces = batches.read_pieces
 
     def measured(*args: Any) -> Generator[reading.Piece]:
         held = tracemalloc.get_traced_memory()[0]
@@ -249,7 +249,7 @@ def test_a_file_in_another_encoding_is_read_in_bounded_memory(tmp_path: Path, mo
     monkeypatch.setattr(reading, "PIECE_BYTES", piece)
     validate(folder)  # modules imported on first use are not the file's memory either
     parses.clear()
-    monkeypatch.setattr(run, "read_pieces", measured)
+    monkeypatch.setattr(batches, "read_pieces", measured)
     tracemalloc.start()
     try:
         report = validate(folder)
