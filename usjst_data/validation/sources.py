@@ -8,12 +8,10 @@ would hold. Sizes are bounded, so that a small hostile file cannot fill the memo
 
 from __future__ import annotations
 
-import base64
 import csv
 import datetime
 import itertools
 import json
-import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -241,13 +239,18 @@ def cell(value: Any) -> str:
 
 
 def parquet_table(path: Path, types: dict[str, str], target: Path) -> list[tuple[str, str]]:
-    """Write a Parquet file as CSV, a row group at a time; return (column, reason) of each column whose
+    """Write a Parquet file as CSV, a record batch at a time; return (column, reason) of each column whose
     Arrow type cannot hold values of its field's type (``types``: field name to Table Schema type).
 
-    Cells are then checked as text like a CSV file's, so constraints and keys need no second copy.
+    Cells are then checked as text like a CSV file's, so constraints and keys need no second copy;
+    ``lexical`` says how each Arrow type is written.
     """
+    import io
+
     import pyarrow as pa
     import pyarrow.parquet as pq
+
+    from .lexical import csv_rows
 
     try:
         source = pq.ParquetFile(path)
@@ -256,12 +259,12 @@ def parquet_table(path: Path, types: dict[str, str], target: Path) -> list[tuple
             for f in source.schema_arrow
             if f.name in types and not _holds(f.type, types[f.name])
         ]
-        with target.open("w", encoding="utf-8", newline="", errors="backslashreplace") as handle:
-            out = csv.writer(handle, lineterminator="\n")
-            out.writerow(source.schema_arrow.names)
+        with target.open("wb") as out:
+            header = io.StringIO()
+            csv.writer(header, lineterminator="\n").writerow(source.schema_arrow.names)
+            out.write(header.getvalue().encode("utf-8", "backslashreplace"))
             for batch in source.iter_batches(batch_size=65536):
-                columns = [[_text(v) for v in column.to_pylist()] for column in batch.columns]
-                out.writerows(zip(*columns, strict=True))
+                out.write(csv_rows(batch))
     except (OSError, pa.ArrowException) as exc:
         raise SourceError(f"not a valid Parquet file: {str(exc)[:200]}") from None
     return wrong
@@ -294,19 +297,6 @@ def _holds(kind: Any, field_type: str) -> bool:
         case "string":
             return bool(text)
     return bool(text)  # yearmonth, duration and the rest are written as text
-
-
-def _text(value: Any) -> str:
-    """An Arrow value (as Python) as the text a CSV cell would hold for it."""
-    if isinstance(value, float) and not math.isfinite(value):  # the spec's spellings, not Python's
-        return "NaN" if math.isnan(value) else ("INF" if value > 0 else "-INF")
-    if isinstance(value, datetime.date | datetime.time):  # datetime is a date
-        return value.isoformat()
-    if isinstance(value, bytes):
-        return base64.b64encode(value).decode("ascii")
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, default=str)
-    return cell(value)
 
 
 def xlsx_table(path: Path, sheet: str | int | None, types: dict[str, str], target: Path) -> None:
