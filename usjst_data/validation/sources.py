@@ -3,7 +3,8 @@
 Compressed files (gzip, bz2, xz, zstd, zip) are decompressed, and JSON and JSON Lines tables, Parquet
 files, xlsx sheets and inline ``data`` are written as CSV, into a scratch folder. Rows are arrays
 (the first holds the labels) or objects (keyed by label); cells are written as the text a CSV cell
-would hold. Sizes are bounded, so that a small hostile file cannot fill the memory or the disk.
+would hold (``lexical`` for Parquet's Arrow types). A CSV file with comment rows is copied with
+them left empty. Sizes are bounded, so that a small hostile file cannot fill the memory or the disk.
 """
 
 from __future__ import annotations
@@ -480,7 +481,12 @@ class _Records:
         return pos
 
     def _comment(self, data: bytes, pos: int) -> bool:
-        """Whether the record starting at ``pos`` starts with the comment prefix."""
+        """Whether the record starting at ``pos`` starts with the comment prefix.
+
+        The spec: "rows ... omitted from the data based on the row's first characters", the row as
+        written. frictionless-py tests its first cell once unquoted, and so takes ``"#1",x`` for a
+        comment too; here, as the spec says, it is a row of data starting with a quote.
+        """
         return bool(self.prefix and data.startswith(self.prefix, pos))
 
     def _begin(self, data: bytes, pos: int, write: Callable[[bytes], object]) -> int:
