@@ -392,9 +392,9 @@ def _pieces(source: Source, dialect: Dialect, encoding: str, feed: Feed, spare: 
             if size == len(carry):
                 break
             if line_end is None:  # lines end in LF or CRLF, or (old Mac files) in CR alone
-                line_end = b"\r" if b"\n" not in data[:size] and b"\r" in data[:size] else b"\n"
-            cut = _record_end(data, quote, size, line_end)
-            if cut is None:
+                line_end = _line_end(data, size)
+            cut = None if line_end is None else _record_end(data, quote, size, line_end)
+            if cut is None and line_end is not None:
                 cut = data.rfind(line_end, 0, size) + 1 or None
             if cut is None:
                 if size > MAX_RECORD_BYTES:
@@ -409,6 +409,14 @@ def _pieces(source: Source, dialect: Dialect, encoding: str, feed: Feed, spare: 
     if carry:
         feed(carry, None)
         yield _Cut(_py_buffer(carry), len(carry), None, False)
+
+
+def _line_end(data: bytearray, size: int) -> bytes | None:
+    """How the file's lines end, LF (or CRLF) or CR alone, from its first ``size`` bytes; None when
+    they do not tell, as when their only line end is a CR at their end, which an LF may follow."""
+    if data.find(b"\n", 0, size) >= 0:
+        return b"\n"
+    return b"\r" if data.find(b"\r", 0, size - 1) >= 0 else None
 
 
 def _read_whole(path: Path) -> bytes:
