@@ -167,6 +167,16 @@ def _problems(report: Report) -> list[str]:
     return sorted(json.dumps(p, sort_keys=True) for p in report.to_dict()["problems"])
 
 
+def test_a_first_piece_ending_between_cr_and_lf(tmp_path: Path) -> None:
+    """A CRLF file whose first piece ends after the header's CR still has CRLF line ends, not CR."""
+    folder = _package(tmp_path, [("a", "1", "", "1"), ("b", "x", "", "2"), ("c", "3", "", "3")], "\r\n")
+    whole = validate(folder)
+    with mock.patch.object(reading, "PIECE_BYTES", len("id,n,note,x\r")):
+        pieces = validate(folder)
+    assert [p.line() for p in pieces.problems] == [p.line() for p in whole.problems]
+    assert [p.code for p in whole.problems] == ["type-error"]
+
+
 def test_warnings_past_the_quota_stay_warnings(tmp_path: Path) -> None:
     """More formula-like cells than a kind keeps in full: all counted, and the table is still valid."""
     folder = _package(tmp_path, [(f"k{i}", "1", "=SUM(1)", "1") for i in range(150)], "\n")
