@@ -15,9 +15,10 @@ from .cells import Rows
 from .descriptor import Resource
 from .integrity import Integrity, resource_files, safe_path
 from .keys import key_columns
+from .reading import Dialect, DialectError
 from .report import Problem, Report, printable
 from .sources import COMPRESSIONS, JSON_FORMATS, unreadable
-from .table import check_table
+from .table import check_table, parsed_dialect
 
 
 def validate_resources(
@@ -130,7 +131,7 @@ def _check_parts(
     """Check each file of a table in turn; compressed, JSON and Parquet files are first made CSV in a scratch folder."""
     import tempfile
 
-    from .sources import SourceError, decompress, uncomment
+    from .sources import SourceError, decompress
 
     spec, name, parts = resource.spec, resource.name, []
     given = spec.get("dialect")
@@ -157,12 +158,7 @@ def _check_parts(
                 return None
             silent: frozenset[int] = frozenset()
             if comments and fmt not in converted_formats:
-                uncommented = Path(scratch) / "uncommented"
-                char = dialect.get("commentChar")
-                prefix = char.encode(str(spec.get("encoding", "utf-8")), "replace") if isinstance(char, str) else None
-                rows = frozenset(r for r in dialect.get("commentRows") or [] if isinstance(r, int))
-                silent = uncomment(readable, uncommented, prefix, rows)
-                readable = uncommented
+                readable, silent = _uncommented(readable, Path(scratch), spec, dialect)
             table_spec = spec
             if readable is not full:  # written as UTF-8 CSV: the descriptor's encoding and dialect were the source's
                 keys = ("encoding", "dialect") if fmt in converted_formats else ()
@@ -174,6 +170,23 @@ def _check_parts(
                 return None  # what stops one file (a schema problem, a full report) stops the rest
             parts.append(table)
     return parts
+
+
+def _uncommented(
+    path: Path, scratch: Path, spec: dict[str, Any], dialect: dict[str, Any]
+) -> tuple[Path, frozenset[int]]:
+    """A copy of the file with its comment rows (``commentChar``, ``commentRows``) left empty, and their numbers."""
+    from .sources import uncomment
+
+    char = dialect.get("commentChar")
+    prefix = char.encode(str(spec.get("encoding", "utf-8")), "replace") if isinstance(char, str) else None
+    rows = frozenset(r for r in dialect.get("commentRows") or [] if isinstance(r, int))
+    try:  # how cells are quoted, for rows to be records
+        quoting: Dialect | None = parsed_dialect(spec)
+    except DialectError:
+        quoting = None  # reported when the table is checked, which then stops
+    target = scratch / "uncommented"
+    return target, uncomment(path, target, prefix, rows, quoting)
 
 
 def _as_csv(

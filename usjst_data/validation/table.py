@@ -134,11 +134,16 @@ def _encoding(resource: dict[str, Any], report: Report, where: dict[str, Any]) -
     return encoding
 
 
+def parsed_dialect(resource: dict[str, Any]) -> Dialect:
+    """The resource's CSV dialect (tab-delimited for TSV); DialectError when it cannot describe a CSV file."""
+    tabs = str(resource.get("format", "")).lower() == "tsv" or str(resource.get("path", "")).lower().endswith(".tsv")
+    return Dialect.parse(resource.get("dialect"), delimiter="\t" if tabs else ",")
+
+
 def _dialect(resource: dict[str, Any], report: Report, where: dict[str, Any]) -> Dialect | None:
     """The resource's CSV dialect, or None (and a problem) when it cannot describe a CSV file."""
-    tabs = str(resource.get("format", "")).lower() == "tsv" or str(resource.get("path", "")).lower().endswith(".tsv")
     try:
-        return Dialect.parse(resource.get("dialect"), delimiter="\t" if tabs else ",")
+        return parsed_dialect(resource)
     except DialectError as exc:
         report.add(Problem("dialect-error", str(exc), **where))
         return None
