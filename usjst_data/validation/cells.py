@@ -303,6 +303,7 @@ class _Cells:
         return pc.cast(pc.if_else(ok, self.values, pa.scalar("0")), pa.float64(), safe=False)
 
 
+@functools.lru_cache(maxsize=1024)  # tables of one package repeat their patterns (an ID's, say)
 def re2_error(pattern: str) -> str | None:
     """Why RE2 (the engine the cells are matched with) refuses ``pattern``; None when it compiles."""
     import pyarrow as pa
