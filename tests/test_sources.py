@@ -54,15 +54,7 @@ def arrow_records(data: bytes, dialect: Dialect) -> int:
     table = pacsv.read_csv(
         pa.BufferReader(data),
         read_options=pacsv.ReadOptions(column_names=["a", "b"], use_threads=False, block_size=len(data) + 1),
-        parse_options=pacsv.ParseOptions(
-            delimiter=dialect.delimiter,
-            quote_char=dialect.quote_char,
-            double_quote=dialect.double_quote,
-            escape_char=dialect.escape_char or False,
-            newlines_in_values=True,
-            ignore_empty_lines=False,
-            invalid_row_handler=lambda row: rejected.append(row) or "skip",
-        ),
+        parse_options=dialect.parse_options(lambda row: rejected.append(row) or "skip"),
     )
     return int(table.num_rows) + len(rejected)
 

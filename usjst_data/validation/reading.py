@@ -58,6 +58,20 @@ class Dialect:
         """How many rows the header takes at the start of the file."""
         return max(self.header_lines) if self.header and self.header_lines else 0
 
+    def parse_options(self, invalid_row_handler: Callable[[Any], str]) -> Any:
+        """Arrow's CSV parse options for this dialect; rows the parser rejects go to the handler."""
+        import pyarrow.csv as pacsv
+
+        return pacsv.ParseOptions(
+            delimiter=self.delimiter,
+            quote_char=self.quote_char,
+            double_quote=self.double_quote,
+            escape_char=self.escape_char or False,
+            newlines_in_values=True,
+            ignore_empty_lines=False,  # a blank line is a blank row: reported, and counted in row numbers
+            invalid_row_handler=invalid_row_handler,
+        )
+
     @classmethod
     def parse(cls, spec: Any, delimiter: str = ",") -> Dialect:
         """The dialect a descriptor gives (``delimiter`` by default); DialectError when it cannot describe CSV."""
@@ -572,15 +586,7 @@ def _parse(
     read = pacsv.ReadOptions(
         column_names=names, skip_rows=header, encoding="utf-8", use_threads=False, block_size=data.size + 1
     )
-    parse = pacsv.ParseOptions(
-        delimiter=dialect.delimiter,
-        quote_char=dialect.quote_char,
-        double_quote=dialect.double_quote,
-        escape_char=dialect.escape_char or False,
-        newlines_in_values=True,
-        ignore_empty_lines=False,  # a blank line is a blank row: reported, and counted in row numbers
-        invalid_row_handler=invalid,
-    )
+    parse = dialect.parse_options(invalid)
     convert = pacsv.ConvertOptions(
         column_types=dict.fromkeys(names, pa.string()),
         check_utf8=False,  # checked whole by _parse_piece, or decoded from another encoding
