@@ -35,12 +35,14 @@ def descriptors(folder: Path) -> list[Path]:
 
 
 def usjst_verdict(path: Path, timeout: float) -> str:
-    """valid, invalid, or error (could not validate), from the exit status of `usjst validate`."""
+    """valid (valid* with warnings), invalid, or error (could not validate), from `usjst validate`."""
     command = [sys.executable, "-m", "usjst_data", "validate", str(path), "--format", "json"]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=ROOT, check=False)
     except subprocess.TimeoutExpired:
         return "timeout"
+    if done.returncode == 0 and json.loads(done.stdout).get("warning_count"):
+        return "valid*"
     return {0: "valid", 1: "invalid"}.get(done.returncode, "error")
 
 
@@ -77,12 +79,13 @@ def main() -> None:
     for path in found:
         ours, theirs = usjst_verdict(path, args.timeout), frictionless_verdict(path, args.timeout)
         lines.append((path, ours, theirs))
-        same = ours == theirs or (ours == "error" and theirs == "invalid")
+        same = ours.rstrip("*") == theirs or (ours == "error" and theirs == "invalid")
         agree += same
         print(f"{path.relative_to(args.folder)!s:<{width}}  {ours:<8}  {theirs:<12}  {'' if same else 'DIFFERENT'}")
     unplugged = sum(1 for line in lines if line[2] == "no-plugin")
     print(
-        f"\n{agree} of {len(found)} verdicts agree ('could not validate' counts as agreeing with 'invalid');"
+        f"\n{agree} of {len(found)} verdicts agree ('could not validate' counts as agreeing with 'invalid',"
+        " valid* is valid with warnings);"
         f" {unplugged} where frictionless lacks the plugin for the format"
     )
 
