@@ -14,9 +14,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from usjst_data.validation import keys as key_checks
-from usjst_data.validation.cells import TYPE_PATTERNS, FieldSpec, Rows, calendar_dates, check_cells, real_dates
+from usjst_data.validation.cells import TYPE_PATTERNS, FieldSpec, check_cells
 from usjst_data.validation.keys import _duplicates
 from usjst_data.validation.report import Report
+from usjst_data.validation.rows import Rows
+from usjst_data.validation.temporal import calendar_dates, real_dates
 
 
 def _problems(spec: dict[str, Any], values: list[str | None]) -> list[tuple[str, int | None, str | None]]:

@@ -16,7 +16,7 @@ from .seeds import Dataset, model_problems
 from .validation.report import Problem
 
 if TYPE_CHECKING:
-    from .validation.cells import Rows
+    from .validation.rows import Rows
 
 
 def _key(table: ModelTable, cells: dict[str, str | None]) -> str:

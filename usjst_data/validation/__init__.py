@@ -2,10 +2,11 @@
 
 ``run`` reads the descriptor and drives the checks; ``descriptor`` reads and profile-checks it;
 ``resources`` takes each resource's files, ``integrity`` checks their paths, size and hash, and
-``sources`` turns compressed, JSON, Parquet, xlsx and inline tables into CSV; ``table`` checks one
-CSV table: ``header`` matches its labels with the fields, ``reading`` parses it in pieces,
-``batches`` checks the pieces' rows and ``cells`` their cells; ``keys`` checks primary, unique and
-foreign keys; ``report`` collects the problems and ``codes`` lists their codes.
+``sources`` turns compressed, JSON, Parquet (``lexical``), xlsx, ods (``ods``) and inline tables
+into CSV; ``table`` checks one CSV table: ``header`` matches its labels with the fields,
+``reading`` parses it in pieces, ``batches`` checks the pieces' rows (``rows`` numbers them) and
+``cells`` their cells (``temporal`` for dates, times and durations); ``keys`` checks primary,
+unique and foreign keys; ``report`` collects the problems and ``codes`` lists their codes.
 
 Importing this package is cheap: the checks load on the first call of ``validate``.
 """

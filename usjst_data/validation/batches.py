@@ -15,9 +15,10 @@ from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from .cells import ColumnResult, FieldSpec, Rows, check_cells
+from .cells import ColumnResult, FieldSpec, check_cells
 from .reading import Dialect, Feed, Piece, Source, cpu_count, read_pieces
 from .report import Problem, Report, shorten
+from .rows import Rows
 
 Progress = Callable[[str, int, int], None]  # (resource name, bytes done, bytes total)
 

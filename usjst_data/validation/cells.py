@@ -7,18 +7,17 @@ and only the problems a report keeps are turned into Python objects.
 
 from __future__ import annotations
 
-import array
-import bisect
 import functools
-import itertools
 import json
 import math
 import re
-from collections.abc import Callable, Iterator, MutableSequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .report import Problem, Report, shorten
+from .rows import Rows
+from .temporal import DURATION, calendar_dates, compare_spans, duration_span, real_dates, real_times, unreadable_dates
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -28,13 +27,6 @@ if TYPE_CHECKING:
 _DECIMAL = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 _NUMBER = _DECIMAL + r"|(?i:NaN|INF|-INF)"
 _ZONE = r"(?:Z|[+-](?:(?:0[0-9]|1[0-3]):?[0-5][0-9]|14:?00))?"  # XML Schema zones: -14:00 to +14:00
-# XML Schema durations: an optional minus, then Y, M, D in this order, and after T, H, M, S; at least one
-# of them, and no T without a time part. Only seconds may have a fraction. ISO 8601's weeks (PnW)
-# are read alone, as frictionless-py does. RE2 has no lookahead, hence the alternatives.
-_SECONDS = r"[0-9]+(?:\.[0-9]+)?S"
-_DAYS = r"(?:[0-9]+Y(?:[0-9]+M)?(?:[0-9]+D)?|[0-9]+M(?:[0-9]+D)?|[0-9]+D)"
-_CLOCK = rf"T(?:[0-9]+H(?:[0-9]+M)?(?:{_SECONDS})?|[0-9]+M(?:{_SECONDS})?|{_SECONDS})"
-_DURATION = rf"-?P(?:[0-9]+W|{_DAYS}(?:{_CLOCK})?|{_CLOCK})"
 TYPE_PATTERNS = {
     "integer": r"[+-]?[0-9]+",
     "number": _NUMBER,
@@ -43,7 +35,7 @@ TYPE_PATTERNS = {
     "date": r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
     "time": r"[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?" + _ZONE,
     "datetime": r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?" + _ZONE,
-    "duration": _DURATION,
+    "duration": DURATION,
     "geopoint": rf"{_DECIMAL}, *{_DECIMAL}",  # "each value is a number"; the range is checked after
 }
 FORMAT_PATTERNS = {
@@ -58,88 +50,6 @@ FORMULA_STARTS = ["=", "+", "@", "\t", "\r"]  # what spreadsheets run as a formu
 # Types whose strict cast accepts exactly the values the type allows: a clean cast skips the regex.
 CASTS = {"integer": "int64", "number": "float64", "date": "date32"}
 TEMPORAL = ("date", "datetime", "time")
-
-
-@dataclass
-class Rows:
-    """One resource's rows as string columns, with the file's row number of each row.
-
-    A resource split over several files is one table made of ``parts``, one per file, in order.
-    """
-
-    name: str
-    file: str
-    columns: dict[str, pa.ChunkedArray] = field(default_factory=dict)
-    first_row: int = 2
-    num_rows: int = 0
-    # File row numbers the parser rejected or found blank, ascending; 8 bytes each, as there may be millions.
-    rejected: MutableSequence[int] = field(default_factory=lambda: array.array("q"))
-    bad: list[Any] = field(default_factory=list)  # Arrow arrays of positions of rows with a cell error
-    skipped: list[str] = field(default_factory=list)  # text of rows the parser could not split
-    parts: list[Rows] = field(default_factory=list)
-
-    @classmethod
-    def joined(cls, parts: list[Rows]) -> Rows:
-        """The table made of the rows of ``parts``, one after another."""
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        if len(parts) == 1:
-            return parts[0]
-        first = parts[0]
-        table = cls(name=first.name, file=" + ".join(p.file for p in parts), parts=parts)
-        for part in parts:
-            table.bad += [pc.add(positions, table.num_rows) for positions in part.bad]
-            table.skipped += part.skipped
-            table.num_rows += part.num_rows
-        table.columns = {
-            n: pa.chunked_array([c for p in parts for c in p.columns[n].chunks], pa.string()) for n in first.columns
-        }
-        return table
-
-    def rows_of(self, positions: list[int]) -> list[int]:
-        """The file row number of each kept row position: rejected rows take numbers too."""
-        first, rejected = self.first_row, self.rejected
-        if not rejected:
-            return [p + first for p in positions]
-
-        def row(position: int) -> int:
-            # The least row number with position + 1 kept rows up to it (a binary search).
-            low, high = position + first, position + first + len(rejected)
-            while low < high:
-                middle = (low + high) // 2
-                if middle - first + 1 - bisect.bisect_right(rejected, middle) >= position + 1:
-                    high = middle
-                else:
-                    low = middle + 1
-            return low
-
-        return [row(p) for p in positions]
-
-    def places(self, positions: list[int]) -> list[tuple[str, int]]:
-        """The file, and the row number in it, of each row position."""
-        if not self.parts:
-            return [(self.file, row) for row in self.rows_of(positions)]
-        ends = list(itertools.accumulate(p.num_rows for p in self.parts))
-        found: dict[int, tuple[str, int]] = {}
-        by_part: dict[int, list[int]] = {}
-        for position in positions:
-            by_part.setdefault(bisect.bisect_right(ends, position), []).append(position)
-        for index, wanted in by_part.items():
-            part, start = self.parts[index], ends[index] - self.parts[index].num_rows
-            rows = part.rows_of([p - start for p in wanted])
-            found.update((p, (part.file, row)) for p, row in zip(wanted, rows, strict=True))
-        return [found[p] for p in positions]
-
-    def rows(self) -> Iterator[tuple[str, int, dict[str, str | None], bool]]:
-        """Each row as (file, row number in it, cells, whether a cell check failed on it)."""
-        bad = {p for positions in self.bad for p in positions.to_pylist()}
-        names = list(self.columns)
-        values = [self.columns[n].to_pylist() for n in names]
-        places = self.places(list(range(self.num_rows)))
-        for position, cells in enumerate(zip(*values, strict=True)):
-            file, row = places[position]
-            yield file, row, dict(zip(names, cells, strict=True)), position in bad
 
 
 @dataclass
@@ -370,10 +280,10 @@ def check_cells(table: Rows, spec: FieldSpec, values: pa.ChunkedArray, report: R
         if kind == "datetime":
             real = real_dates(pc.utf8_slice_codeunits(values, 0, 10), cells.failed)
             cells.fail(pc.invert(real), "type-error", lambda v: f"{v!r} is not a real {kind}")
-            clock = _real_times(pc, pc.utf8_slice_codeunits(values, 11, 19))
+            clock = real_times(pc, pc.utf8_slice_codeunits(values, 11, 19))
             cells.fail(pc.invert(clock), "type-error", lambda v: f"{v!r} is not a real {kind}")
         elif kind == "time":
-            cells.fail(pc.invert(_real_times(pc, values)), "type-error", lambda v: f"{v!r} is not a real time")
+            cells.fail(pc.invert(real_times(pc, values)), "type-error", lambda v: f"{v!r} is not a real time")
     if kind == "boolean":
         truthy, falsy = _boolean_words(spec.spec)
         allowed = pa.array([*truthy, *falsy], pa.string())
@@ -490,7 +400,7 @@ def _check_temporal_format(cells: _Cells, kind: str, fmt: str) -> None:
     """
     pc = cells.pc
     if fmt == "any":
-        cells.fail(_unreadable_dates(cells.values), "type-error", lambda v: f"{v!r} is not a {kind}")
+        cells.fail(unreadable_dates(cells.values), "type-error", lambda v: f"{v!r} is not a {kind}")
         return
     parsed = pc.strptime(cells.values, format=fmt, unit="s", error_is_null=True)
     if "%z" in fmt:  # printed back in UTC: only whether it parses can be compared
@@ -498,34 +408,6 @@ def _check_temporal_format(cells: _Cells, kind: str, fmt: str) -> None:
     else:
         same = pc.fill_null(pc.equal(pc.strftime(parsed, format=fmt), cells.values), False)
     cells.fail(pc.invert(same), "type-error", lambda v: f"{v!r} is not a {kind} in the format {fmt}")
-
-
-def _unreadable_dates(values: Any) -> Any:
-    """Which cells dateutil's parser cannot read, as frictionless-py checks the ``any`` format.
-
-    dateutil comes with pandas. Each distinct value is parsed once, in Python: only fields in this
-    format take this slower path. Parts a value leaves out are taken from 2000-01-01, not from today
-    as in frictionless-py, so that the verdict on "31" or "Feb 29" does not depend on the day it is run.
-    """
-    from datetime import datetime
-
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    from dateutil import parser  # type: ignore[import-untyped]  # no stubs installed
-
-    default = datetime(2000, 1, 1)
-
-    def unreadable(text: str) -> bool:
-        try:
-            # Any zone name is read as no zone: dateutil would warn on the ones it does not know.
-            parser.parse(text, default=default, tzinfos=lambda name, offset: None)
-        except (ValueError, OverflowError):  # OverflowError: a year or day beyond a C long
-            return True
-        return False
-
-    distinct = pc.drop_null(pc.unique(values.combine_chunks())).to_pylist()
-    bad = [text for text in distinct if unreadable(text)]
-    return pc.is_in(values, value_set=pa.array(bad, pa.string()))
 
 
 def _formula_message(value: str) -> str:
@@ -586,47 +468,16 @@ def _check_duration_bounds(cells: _Cells, bounds: list[tuple[str, Any, Any, str]
     """Durations against their bounds, in XML Schema's partial order: P1M and P30D are not compared."""
     import pyarrow as pa
 
-    spans = [_duration_span(v) if v is not None else None for v in cells.values.to_pylist()]
+    spans = [duration_span(v) if v is not None else None for v in cells.values.to_pylist()]
     for _, bound, _, word in bounds:
-        limit = _duration_span(bound) if isinstance(bound, str) else None
+        limit = duration_span(bound) if isinstance(bound, str) else None
         if limit is None:
             continue  # the profile check reports a bound that is no duration
-        bad = [span is not None and _compare_spans(span, limit) in _BAD_ORDERS[word] for span in spans]
+        bad = [span is not None and compare_spans(span, limit) in _BAD_ORDERS[word] for span in spans]
         cells.fail(pa.array(bad, pa.bool_()), "range-error", _out_of_range(word, bound))
 
 
-_DURATION_PARTS = re.compile(
-    r"(-)?P(?:([0-9]+)W)?(?:([0-9]+)Y)?(?:([0-9]+)M)?(?:([0-9]+)D)?"
-    r"(?:T(?:([0-9]+)H)?(?:([0-9]+)M)?(?:([0-9]+(?:\.[0-9]+)?)S)?)?"
-)
 _BAD_ORDERS = {">=": {-1}, "<=": {1}, ">": {-1, 0}, "<": {0, 1}}  # a cell's order to its bound that fails it
-
-
-def _duration_span(text: str) -> tuple[int, float] | None:
-    """A duration as (months, seconds), or None when it is not one."""
-    if re.fullmatch(_DURATION, text) is None:
-        return None
-    match = _DURATION_PARTS.fullmatch(text)
-    if match is None:
-        return None
-    sign = -1 if match[1] else 1
-    weeks, years, months, days, hours, minutes = (int(part or 0) for part in match.groups()[1:7])
-    seconds = float(match[8] or 0) + 60 * (minutes + 60 * (hours + 24 * (days + 7 * weeks)))
-    return sign * (12 * years + months), sign * seconds
-
-
-def _compare_spans(a: tuple[int, float], b: tuple[int, float]) -> int | None:
-    """-1, 0 or 1 as ``a`` is shorter, equal or longer than ``b``; None when that depends on the months."""
-    if a[0] == b[0]:
-        return (a[1] > b[1]) - (a[1] < b[1])
-    day = 86400
-
-    def span(months: int, seconds: float) -> tuple[float, float]:
-        short, long = months * 28 * day + seconds, months * 31 * day + seconds
-        return min(short, long), max(short, long)
-
-    (low_a, high_a), (low_b, high_b) = span(*a), span(*b)
-    return -1 if high_a < low_b else 1 if low_a > high_b else None
 
 
 def _is_int(value: Any) -> bool:
@@ -658,64 +509,10 @@ def _out_of_range(word: str, bound: object) -> Callable[[str], str]:
     return lambda value: f"must be {word} {bound}, got {value}"
 
 
-def calendar_dates(values: Any) -> Any:
-    """Which values are YYYY-MM-DD days of the calendar: they parse and print back as written.
-
-    Printing back rejects what parsing alone lets through: unpadded fields, and days that do not
-    exist, which the parser rolls over into the next month.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    parsed = pc.strptime(values, format="%Y-%m-%d", unit="s", error_is_null=True)
-    printed = pc.cast(pc.cast(parsed, pa.date32()), pa.string())
-    return pc.fill_null(pc.equal(printed, values), False)
-
-
 def _not_a_date(value: str) -> str:
     if re.fullmatch(TYPE_PATTERNS["date"], value):
         return f"{value!r} is not a real date"
     return f"{value!r} is not a date (YYYY-MM-DD)"
-
-
-def real_dates(values: Any, malformed: Any) -> Any:
-    """Which YYYY-MM-DD strings name a real calendar day (2021-02-30 does not).
-
-    ``malformed`` marks the values already known not to be YYYY-MM-DD (or missing): they are false.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    def number(start: int, stop: int) -> Any:
-        return pc.cast(pc.utf8_slice_codeunits(values, start, stop), pa.int32(), safe=False)
-
-    digits = pc.invert(malformed)
-    values = pc.if_else(digits, values, pa.scalar("2000-01-01"))
-    year, month, day = number(0, 4), number(5, 7), number(8, 10)
-    month_ok = pc.and_(pc.greater_equal(month, 1), pc.less_equal(month, 12))
-    lengths = pa.array([31, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], pa.int32())
-    longest = pc.take(lengths, pc.if_else(month_ok, month, 0))
-
-    def divisible(by: int) -> Any:
-        return pc.equal(pc.multiply(pc.divide(year, by), by), year)
-
-    leap = pc.and_(divisible(4), pc.or_(pc.invert(divisible(100)), divisible(400)))
-    longest = pc.add(longest, pc.cast(pc.and_(leap, pc.equal(month, 2)), pa.int32()))
-    day_ok = pc.and_(pc.greater_equal(day, 1), pc.less_equal(day, longest))
-    return pc.and_(digits, pc.and_(month_ok, day_ok))
-
-
-def _real_times(pc: Any, values: Any) -> Any:
-    import pyarrow as pa
-
-    head = pc.utf8_slice_codeunits(values, 0, 8)
-    parsed = pc.strptime(
-        pc.binary_join_element_wise(pa.scalar("2000-01-01T"), head, ""),
-        format="%Y-%m-%dT%H:%M:%S",
-        unit="s",
-        error_is_null=True,
-    )
-    return pc.fill_null(pc.is_valid(parsed), False)
 
 
 def _bad_lists(values: Any, delimiter: str, item: str) -> Any:

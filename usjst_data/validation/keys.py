@@ -10,10 +10,10 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
-from .cells import Rows
 from .descriptor import Resource
 from .reading import cpu_count
 from .report import Problem, Report, shorten
+from .rows import Rows
 
 
 def as_list(value: Any) -> list[str]:

@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from .batches import Progress
-from .cells import Rows
 from .descriptor import Resource
 from .integrity import Integrity, resource_files, safe_path
 from .keys import key_columns
 from .reading import Dialect, DialectError
 from .report import Problem, Report, printable
+from .rows import Rows
 from .sources import COMPRESSIONS, JSON_FORMATS, unreadable
 from .table import check_table, parsed_dialect
 

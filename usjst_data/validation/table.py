@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from .batches import Progress, read_and_check
-from .cells import FieldSpec, Rows, field_problems
+from .cells import FieldSpec, field_problems
 from .descriptor import FIELDS_MATCH
 from .header import header_order, untyped_fields
 from .integrity import CHUNK_BYTES
 from .keys import as_list
 from .reading import Dialect, DialectError, Feed, Source, Unparsable
 from .report import Problem, Report, shorten
+from .rows import Rows
 
 MAX_PARSER_NULLS = 1000  # more missing values than this are matched after parsing, not by the parser
 
