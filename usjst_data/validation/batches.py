@@ -9,13 +9,13 @@ from __future__ import annotations
 import bisect
 import contextlib
 import functools
-import json
 import re
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from .cells import ColumnResult, FieldSpec, check_cells
+from .descriptor import field_shape
 from .reading import Dialect, Feed, Piece, Source, cpu_count, read_pieces
 from .report import Problem, Report, shorten
 from .rows import Rows
@@ -48,6 +48,7 @@ def read_and_check(
 
     total = source.size
     offset, done = 0, 0
+    shapes = _same_shapes(fields)
     kept: dict[str, list[pa.ChunkedArray]] = {n: [] for n in names if keep is None or n in keep}
     pieces: Generator[Piece] = read_pieces(source, names, dialect, encoding, missing, feed)
     if source.data is None:  # a file of one piece is parsed, then checked: nothing to overlap
@@ -65,7 +66,7 @@ def read_and_check(
             empty_is_missing = all("" in v for v in nulls.values()) if nulls else "" in missing
             batch = _drop_blank_rows(batch, table, offset, empty_is_missing, report, silent)
             if batch.num_rows:
-                _check_batch(batch, fields, table, report, pool, offset)
+                _check_batch(batch, fields, shapes, table, report, pool, offset)
             for n, parts in kept.items():
                 parts.append(batch.column(n))
             offset += batch.num_rows
@@ -160,11 +161,19 @@ def _drop_blank_rows(
     return batch.filter(pc.invert(blank))
 
 
-def _check_batch(batch: Any, fields: list[FieldSpec], table: Rows, report: Report, pool: Any, offset: int) -> None:
+def _check_batch(
+    batch: Any,
+    fields: list[FieldSpec],
+    shapes: list[list[FieldSpec]],
+    table: Rows,
+    report: Report,
+    pool: Any,
+    offset: int,
+) -> None:
     """Check every column of a batch in parallel (kernels release the GIL); add results in order."""
     import pyarrow.compute as pc
 
-    fields = _unclean(batch, fields, table, report, offset)
+    fields = _unclean(batch, fields, shapes, table, report, offset)
     # Columns are checked in groups, a few per core: a future per column costs more than the
     # checks of a narrow column, which a table of 100,000 columns would feel.
     size = max(1, len(fields) // (4 * cpu_count()))
@@ -185,7 +194,17 @@ def _check_batch(batch: Any, fields: list[FieldSpec], table: Rows, report: Repor
         table.bad.append(pc.add(pc.indices_nonzero(bad), offset))
 
 
-def _unclean(batch: Any, fields: list[FieldSpec], table: Rows, report: Report, offset: int) -> list[FieldSpec]:
+def _same_shapes(fields: list[FieldSpec]) -> list[list[FieldSpec]]:
+    """The fields that share a shape (all but their name, and whether they are a key), two or more."""
+    shapes: dict[tuple[str, bool], list[FieldSpec]] = {}
+    for spec in fields:
+        shapes.setdefault((field_shape(spec.spec), spec.key), []).append(spec)
+    return [same for same in shapes.values() if len(same) > 1]
+
+
+def _unclean(
+    batch: Any, fields: list[FieldSpec], shapes: list[list[FieldSpec]], table: Rows, report: Report, offset: int
+) -> list[FieldSpec]:
     """The fields whose columns must be checked one by one: those of a shape whose columns, checked
     joined end to end, have some problem.
 
@@ -196,17 +215,12 @@ def _unclean(batch: Any, fields: list[FieldSpec], table: Rows, report: Report, o
     """
     import pyarrow as pa
 
-    shapes: dict[str, list[FieldSpec]] = {}
-    for spec in fields:
-        key = json.dumps([{**spec.spec, "name": None}, spec.key], sort_keys=True, default=str)
-        shapes.setdefault(key, []).append(spec)
     clean: set[str] = set()
-    for same in shapes.values():
-        if len(same) > 1:
-            joined = pa.chunked_array([c for f in same for c in batch.column(f.name).chunks], pa.string())
-            result = check_cells(table, same[0], joined, report, offset)
-            if not result.found and result.bad is None:
-                clean.update(f.name for f in same)
+    for same in shapes:
+        joined = pa.chunked_array([c for f in same for c in batch.column(f.name).chunks], pa.string())
+        result = check_cells(table, same[0], joined, report, offset)
+        if not result.found and result.bad is None:
+            clean.update(f.name for f in same)
     return [f for f in fields if f.name not in clean] if clean else fields
 
 

@@ -252,13 +252,18 @@ def _field_errors(fields: list[Any], validator: Any, where: list[Any], errors: d
     """
     found: Found = []
     for j, field in enumerate(fields):
-        named = isinstance(field, dict) and isinstance(field.get("name"), str)
-        shape = {**field, "name": "field"} if named else field
-        key = json.dumps(shape, sort_keys=True, default=str)
+        key = field_shape(field)
         if key not in errors:
-            errors[key] = list(validator.iter_errors(shape))
+            named = isinstance(field, dict) and isinstance(field.get("name"), str)
+            errors[key] = list(validator.iter_errors({**field, "name": "field"} if named else field))
         found += [([*where, j, *error.absolute_path], error) for error in errors[key]]
     return found
+
+
+def field_shape(field: Any) -> str:
+    """A schema field as JSON text with its name left out: fields of one shape differ in name alone."""
+    named = isinstance(field, dict) and isinstance(field.get("name"), str)
+    return json.dumps({**field, "name": None} if named else field, sort_keys=True, default=str)
 
 
 _ITEM_TYPES = ["string", "integer", "boolean", "number", "datetime", "date", "time"]

@@ -159,9 +159,8 @@ def validate(path: Path | str | None = None, options: Options | None = None) -> 
 
     # The profile check is Python work: it runs while a few tables are parsed, which frees the GIL.
     # Not beside many small tables: each short parse would then wait for the GIL to come back.
-    overlap = len(descriptor["resources"]) <= OVERLAPPED_RESOURCES
-    with ThreadPoolExecutor(max_workers=1) if overlap else contextlib.nullcontext() as pool:
-        profile = pool.submit(check_profile) if pool is not None else None
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        profile = pool.submit(check_profile) if len(descriptor["resources"]) <= OVERLAPPED_RESOURCES else None
         if profile is None:
             report.extend(check_profile())
         resources = _resources(descriptor["resources"], target.parent, report)
