@@ -12,6 +12,7 @@ import pytest
 from usjst_data.validation.report import Report
 from usjst_data.validation.run import Options, validate
 
+ID = {"name": "id", "type": "integer"}  # the first column of most test tables
 Found = list[tuple[str, int | None, str | None, str]]  # code, row, field, message
 Check = Callable[..., Found]
 Validate = Callable[..., Report]

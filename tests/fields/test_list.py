@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import Check
-
-ID = {"name": "id", "type": "integer"}
+from conftest import ID, Check
 
 
 def test_items_of_the_item_type(check: Check) -> None:

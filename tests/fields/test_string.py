@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Check, Validate
+from conftest import ID, Check, Validate
 
 from usjst_data.validation.run import Options
-
-ID = {"name": "id", "type": "integer"}
 
 
 @pytest.mark.parametrize(
