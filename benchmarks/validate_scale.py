@@ -181,7 +181,7 @@ def run(command: list[str]) -> tuple[float, float, bytes]:
     return time.perf_counter() - start, usage.ru_maxrss / 1024, stdout
 
 
-def _usjst_command(descriptor: Path, json_out: bool) -> list[str]:
+def usjst_command(descriptor: Path, json_out: bool) -> list[str]:
     command = [sys.executable, "-m", "usjst_data", "validate", str(descriptor)]
     return command + (["--format", "json", "--max-per-kind", "100000000"] if json_out else [])
 
@@ -192,7 +192,7 @@ def frictionless_program() -> str:
     return str(beside) if beside.exists() else "frictionless"
 
 
-def _frictionless_command(descriptor: Path, json_out: bool) -> list[str]:
+def frictionless_command(descriptor: Path, json_out: bool) -> list[str]:
     command = [frictionless_program(), "validate", str(descriptor)]
     command += ["--limit-errors", "100000000"]
     return command + (["--json"] if json_out else [])
@@ -289,8 +289,8 @@ def measured(what: str, descriptor: Path) -> float:
 
 def compare(label: str, descriptor: Path, planted: dict[tuple[str, int], str]) -> None:
     """Print the violations each validator finds on a dirty package, by category, and their difference."""
-    ours = usjst_violations(run(_usjst_command(descriptor, json_out=True))[2])
-    theirs = frictionless_violations(run(_frictionless_command(descriptor, json_out=True))[2])
+    ours = usjst_violations(run(usjst_command(descriptor, json_out=True))[2])
+    theirs = frictionless_violations(run(frictionless_command(descriptor, json_out=True))[2])
     print(f"{label}: planted {len(planted):,} breaks; usjst found {len(ours):,}, frictionless {len(theirs):,}")
     for category in BREAKS:
         counts = [sum(1 for c, _ in found if c == category) for found in (planted, ours, theirs)]
@@ -332,8 +332,8 @@ def main() -> None:
             settle(folder)
             runs: dict[str, list[tuple[float, float, bytes]]] = {"usjst": [], "frictionless": []}
             for _ in range(args.runs):  # interleaved, so that both meet the same machine
-                runs["usjst"].append(run(_usjst_command(descriptor, json_out=False)))
-                runs["frictionless"].append(run(_frictionless_command(descriptor, json_out=False)))
+                runs["usjst"].append(run(usjst_command(descriptor, json_out=False)))
+                runs["frictionless"].append(run(frictionless_command(descriptor, json_out=False)))
             timings = {name: (statistics.median(r[0] for r in rs), max(r[1] for r in rs)) for name, rs in runs.items()}
             checking = statistics.median(measured("check", descriptor) for _ in range(args.runs))
             if not dirty:

@@ -16,7 +16,7 @@ import statistics
 import sys
 from pathlib import Path
 
-from validate_scale import _frictionless_command, _usjst_command, run, settle
+from validate_scale import frictionless_command, run, settle, usjst_command
 
 
 def many_resources(folder: Path, count: int) -> Path:
@@ -51,7 +51,7 @@ def measure(label: str, descriptor: Path, runs: int, peer: bool) -> str:
     """One table line: median seconds and peak memory of usjst (and frictionless) over ``runs`` runs."""
     settle(descriptor.parent)
     line = f"| {label} |"
-    tools = [("usjst", _usjst_command)] + ([("frictionless", _frictionless_command)] if peer else [])
+    tools = [("usjst", usjst_command)] + ([("frictionless", frictionless_command)] if peer else [])
     for _, command in tools:
         results = [run(command(descriptor, False)) for _ in range(runs)]
         seconds = statistics.median(r[0] for r in results)
