@@ -462,7 +462,7 @@ def _decode(decoder: codecs.IncrementalDecoder, chunk: bytes, end: int, final: b
     """The text of ``chunk`` (the file's bytes up to ``end``) in UTF-8.
 
     A byte that does not decode is a ValueError that says where it is in the file, wherever the
-    chunks end (a file that ends inside a character is not caught by run._report_undecodable).
+    chunks end, a file that ends inside a character included.
     """
     try:
         return decoder.decode(chunk, final).encode()
